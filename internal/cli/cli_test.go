@@ -1,0 +1,159 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/torg-ekommune/torg/internal/cli"
+)
+
+// runCLI runs torg with args and the given environment, returning exit
+// status, stdout and stderr.
+func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := cli.Main(cli.Env{Args: args, Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }})
+	return code, out.String(), errOut.String()
+}
+
+func TestUsageAndSettings(t *testing.T) {
+	tests := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{"no command", nil, nil, 2, "Usage: torg"},
+		{"unknown command", nil, []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"bad addr", nil, []string{"serve", "--addr", "x"}, 2, "--addr / TORG_ADDR"},
+		{"bad env", map[string]string{"TORG_LOG_FORMAT": "xml"}, []string{"serve"}, 2, "TORG_LOG_FORMAT"},
+		{"serve needs an identity provider", nil, []string{"serve"}, 2, "TORG_CITIZEN_ISSUER"},
+		{"demo refuses no test idp", nil, []string{"demo", "--test-idp=false"}, 2, "test identity provider"},
+		{"bad flag", nil, []string{"migrate", "--nope"}, 2, "flag provided but not defined"},
+		{"bad database", map[string]string{"TORG_DATABASE_URL": "mysql://x"}, []string{"migrate"}, 2, "TORG_DATABASE_URL"},
+		{"tenant without number", nil, []string{"tenant", "add"}, 2, "--number is required"},
+		{"user needs flags", nil, []string{"user", "grant"}, 2, "--tenant, --user and --role are required"},
+		{"audit needs verify", nil, []string{"audit"}, 2, "audit verify"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.env, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
+				t.Errorf("exit %d (want %d), stderr:\n%s", code, tt.code, stderr)
+			}
+		})
+	}
+	if code, out, _ := runCLI(t, nil, "version"); code != 0 || !strings.HasPrefix(out, "torg ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+func TestDataCommands(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"TORG_DATA": dir}
+	steps := []struct {
+		args  []string
+		code  int
+		inOut string
+	}{
+		{[]string{"migrate"}, 0, "applied tenant/001_tenants"},
+		{[]string{"migrate"}, 0, "up to date"},
+		{[]string{"tenant", "add", "--number", "4601", "--host", "bergen.example.no"}, 0, "added 4601 Bergen"},
+		{[]string{"tenant", "add", "--number", "4601"}, 1, "already exists"},
+		{[]string{"tenant", "add", "--number", "1234"}, 1, "official list"},
+		{[]string{"tenant", "add", "--number", "4600"}, 0, "Vestland fylkeskommune"},
+		{[]string{"tenant", "add", "--number", "0301", "--colour", "#ffff00"}, 1, "too light"},
+		{[]string{"tenant", "list"}, 0, "bergen.example.no"},
+		{[]string{"user", "grant", "--tenant", "4601", "--user", "kari@bergen.kommune.no", "--role", "caseworker"}, 0, "granted caseworker email:kari@bergen.kommune.no"},
+		{[]string{"user", "grant", "--tenant", "4601", "--user", "15838810028", "--role", "official"}, 0, "granted official pid:15838810028"},
+		{[]string{"user", "grant", "--tenant", "4601", "--user", "15838810029", "--role", "official"}, 2, "not valid"},
+		{[]string{"user", "grant", "--tenant", "4601", "--user", "kari@bergen.kommune.no", "--role", "king"}, 1, "Valid roles are"},
+		{[]string{"user", "grant", "--tenant", "1111", "--user", "kari@bergen.kommune.no", "--role", "admin"}, 1, "not on this service"},
+		{[]string{"user", "list", "--tenant", "4601"}, 0, "kari@bergen.kommune.no"},
+		{[]string{"user", "revoke", "--tenant", "4601", "--user", "kari@bergen.kommune.no", "--role", "caseworker"}, 0, "revoked"},
+		{[]string{"user", "revoke", "--tenant", "4601", "--user", "kari@bergen.kommune.no", "--role", "caseworker"}, 1, "does not hold"},
+		{[]string{"audit", "verify"}, 0, "audit log intact"},
+	}
+	for _, s := range steps {
+		code, out, stderr := runCLI(t, env, s.args...)
+		if code != s.code || !strings.Contains(out+stderr, s.inOut) {
+			t.Fatalf("torg %v: exit %d (want %d)\nstdout: %s\nstderr: %s", s.args, code, s.code, out, stderr)
+		}
+	}
+	// Someone edits a row behind Torg's back: verify must fail.
+	d, err := sql.Open("sqlite", filepath.Join(dir, "torg.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec(`UPDATE audit_log SET detail = 'nothing happened' WHERE tenant_id = '4601' AND seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	code, out, _ := runCLI(t, env, "audit", "verify", "--data", dir)
+	if code != 1 || !strings.Contains(out, "BROKEN") || !strings.Contains(out, "4601") {
+		t.Errorf("verify after tampering: exit %d\n%s", code, out)
+	}
+}
+
+// TestDemoStartsAndStops runs `torg demo` on a free port, checks that it
+// serves the demo municipality on its host, and stops it as SIGTERM would.
+func TestDemoStartsAndStops(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	var out, errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Main(cli.Env{Args: []string{"demo", "--addr", "127.0.0.1:0", "--data", dir}, Stdout: &out, Stderr: &errOut,
+			Getenv: func(string) string { return "" }, Ready: func(a string) { addr <- a }, Context: ctx})
+	}()
+	var a string
+	select {
+	case a = <-addr:
+	case code := <-done:
+		t.Fatalf("demo exited %d:\n%s", code, errOut.String())
+	case <-time.After(60 * time.Second):
+		t.Fatal("demo did not start")
+	}
+	port := a[strings.LastIndex(a, ":")+1:]
+	req, _ := http.NewRequest("GET", "http://"+a+"/", nil)
+	req.Host = "localhost:" + port
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("demo front page: %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("demo exit %d:\n%s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop")
+	}
+	if !strings.Contains(out.String(), "Demo kommune") || !strings.Contains(errOut.String(), "TEST IDENTITY PROVIDER IS ON") {
+		t.Errorf("demo output:\n%s\n%s", out.String(), errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "torg.db")); err != nil {
+		t.Errorf("no database in --data: %v", err)
+	}
+	// A second start finds the demo seeded and starts again.
+	code, out2, stderr := runCLI(t, map[string]string{"TORG_DATA": dir}, "audit", "verify")
+	if code != 0 {
+		t.Errorf("audit verify on the demo's data: %d %s %s", code, out2, stderr)
+	}
+}

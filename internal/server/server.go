@@ -1,0 +1,311 @@
+// Package server assembles Torg from its modules: it opens the database,
+// builds each module's service, lays out the routes and runs the HTTP
+// server with a graceful shutdown.
+//
+// Routes outside any municipality:
+//
+//	GET /healthz          the process is up
+//	GET /readyz           the database answers and its migrations are current
+//	GET /metrics          Prometheus metrics
+//	GET /static/{file}    fingerprinted assets
+//	    /testidp/...      the built-in test identity provider, when turned on
+//	GET /sprak            language switch
+//	GET /                 the deployment's list of municipalities
+//
+// Everything else belongs to a municipality, found by host or by the prefix
+// /k/{kommunenummer}/ (see package tenant).
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/config"
+	"github.com/torg-ekommune/torg/internal/db"
+	"github.com/torg-ekommune/torg/internal/i18n"
+	"github.com/torg-ekommune/torg/internal/identity"
+	"github.com/torg-ekommune/torg/internal/identity/testidp"
+	"github.com/torg-ekommune/torg/internal/minside"
+	"github.com/torg-ekommune/torg/internal/nin"
+	"github.com/torg-ekommune/torg/internal/tenant"
+	"github.com/torg-ekommune/torg/internal/web"
+)
+
+// Schemas lists every module's migrations in the order they are applied.
+func Schemas() []db.Schema {
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema}
+}
+
+// Catalog loads every module's messages.
+func Catalog() (*i18n.Catalog, error) {
+	cat := i18n.NewCatalog()
+	for _, f := range []func() error{
+		func() error { return cat.AddFS(web.Messages()) },
+		func() error { return cat.AddFS(tenant.Messages()) },
+		func() error { return cat.AddFS(identity.Messages()) },
+		func() error { return cat.AddFS(minside.Messages()) },
+		func() error { return cat.AddFS(audit.Messages()) },
+		func() error {
+			for l, m := range nin.Messages {
+				if err := cat.Add(i18n.Lang(l), m); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	} {
+		if err := f(); err != nil {
+			return nil, err
+		}
+	}
+	return cat, nil
+}
+
+// Server is a running Torg: its database, services and HTTP handler.
+type Server struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Audit    *audit.Log
+	Tenants  *tenant.Service
+	Identity *identity.Service
+	Shell    *web.Shell
+	// TestIdP is the built-in test identity provider, nil unless turned on.
+	TestIdP *testidp.Provider
+	// Handler serves every route.
+	Handler http.Handler
+	reg     *prometheus.Registry
+}
+
+// Options are what Open needs besides the Config.
+type Options struct {
+	Now func() time.Time // the clock; time.Now when nil
+}
+
+// Open connects to the database, migrates it when the config says so,
+// and builds the services and routes.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*Server, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.Data, db.Options{Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	s, err := build(ctx, cfg, log, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*Server, error) {
+	if cfg.Migrate {
+		if err := d.Migrate(ctx, Schemas()...); err != nil {
+			return nil, err
+		}
+	}
+	cat, err := Catalog()
+	if err != nil {
+		return nil, err
+	}
+	shell, err := web.NewShell(cat, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Config: cfg, Log: log, DB: d, Shell: shell, reg: prometheus.NewRegistry()}
+	s.Audit = audit.New(d)
+	s.Tenants = tenant.New(d, s.Audit)
+
+	idcfg := identity.Config{
+		Citizen:      identity.ProviderConfig{Issuer: cfg.CitizenIssuer, ClientID: cfg.CitizenClientID, ClientSecret: cfg.CitizenClientSecret, Scopes: []string{"profile"}},
+		Staff:        identity.ProviderConfig{Issuer: cfg.StaffIssuer, ClientID: cfg.StaffClientID, ClientSecret: cfg.StaffClientSecret, Scopes: []string{"profile", "email"}},
+		Secure:       cfg.Secure(),
+		IdleTimeout:  cfg.SessionIdle,
+		MaxAge:       cfg.SessionMax,
+		PublicScheme: strings.SplitN(cfg.PublicURL, "://", 2)[0],
+	}
+	if cfg.TestIdP {
+		log.Warn("THE BUILT-IN TEST IDENTITY PROVIDER IS ON: anyone can sign in as any synthetic test person. Never use this in production.",
+			"issuer", cfg.PublicURL+"/testidp")
+		if err := s.startTestIdP(&idcfg, log); err != nil {
+			return nil, err
+		}
+	}
+	s.Identity = identity.New(d, s.Audit, log, idcfg)
+
+	router, err := tenant.NewRouter(s.Tenants, shell)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Identity.Routes(router.Mux, shell); err != nil {
+		return nil, err
+	}
+	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit); err != nil {
+		return nil, err
+	}
+	router.Mux.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
+	router.Use(s.Identity.Load)
+
+	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.registerDBMetrics()
+	metrics := web.NewMetrics(s.reg)
+
+	root := http.NewServeMux()
+	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	root.HandleFunc("GET /readyz", s.ready)
+	root.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	root.HandleFunc("GET /static/{file}", shell.ServeStatic)
+	if s.TestIdP != nil {
+		root.Handle("/testidp/", s.TestIdP)
+	}
+	root.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
+	root.Handle("/", router)
+	s.Handler = shell.Wrap(root, web.Options{Secure: cfg.Secure(), MaxBody: cfg.MaxBody, FormActions: s.Identity.FormActions(), Metrics: metrics})
+	return s, nil
+}
+
+// startTestIdP builds the test provider at PUBLIC_URL/testidp and points
+// both the citizen and the staff sign-in at it with fresh client secrets.
+func (s *Server) startTestIdP(idcfg *identity.Config, log *slog.Logger) error {
+	issuer := s.Config.PublicURL + "/testidp"
+	citizenSecret, staffSecret := secret(), secret()
+	allow := s.redirectAllowed
+	idp, err := testidp.New(testidp.Config{
+		Issuer: issuer,
+		Clients: []testidp.Client{
+			{ID: "torg-citizen", Secret: citizenSecret, AllowRedirect: allow},
+			{ID: "torg-staff", Secret: staffSecret, AllowRedirect: allow},
+		},
+		Logger: log.With("component", "testidp"),
+	})
+	if err != nil {
+		return err
+	}
+	s.TestIdP = idp
+	idcfg.Citizen = identity.ProviderConfig{Issuer: issuer, ClientID: "torg-citizen", ClientSecret: citizenSecret, Scopes: []string{"profile"}}
+	idcfg.Staff = identity.ProviderConfig{Issuer: issuer, ClientID: "torg-staff", ClientSecret: staffSecret, Scopes: []string{"profile", "email"}}
+	return nil
+}
+
+// redirectAllowed tells the test provider which redirect URIs are Torg's:
+// the callback and signed-out pages of any municipality, on the public
+// URL's origin or on a municipality's own host. Municipalities can be added
+// while Torg runs, so the list cannot be fixed at start.
+func (s *Server) redirectAllowed(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.RawQuery != "" || u.Fragment != "" {
+		return false
+	}
+	if !strings.HasSuffix(u.Path, "/auth/callback") && !strings.HasSuffix(u.Path, "/logget-ut") {
+		return false
+	}
+	pub, _ := url.Parse(s.Config.PublicURL)
+	if u.Scheme != pub.Scheme {
+		return false
+	}
+	if u.Host == pub.Host {
+		return true
+	}
+	host, port := u.Hostname(), u.Port()
+	if port != pub.Port() {
+		return false
+	}
+	if _, err := s.Tenants.ByHost(context.Background(), host); err == nil {
+		return true
+	}
+	return host == "127.0.0.1" || host == "localhost" || host == "::1"
+}
+
+func secret() string {
+	var b [24]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// ready answers /readyz: 200 when the database answers and no migration is
+// pending, else 503 with the reason.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.DB.Ping(ctx); err != nil {
+		s.Log.Error("readyz: database", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database does not answer")
+		return
+	}
+	pending, err := s.DB.Pending(ctx, Schemas()...)
+	if err != nil || len(pending) > 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "migrations pending: %s\n", strings.Join(pending, ", "))
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+func (s *Server) registerDBMetrics() {
+	gauge := func(name, help string, f func(w, r sqlStats) float64) {
+		s.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
+			w, r := s.DB.Stats()
+			return f(sqlStats(w), sqlStats(r))
+		}))
+	}
+	gauge("torg_db_write_connections_in_use", "Connections of the write pool in use.", func(w, _ sqlStats) float64 { return float64(w.InUse) })
+	gauge("torg_db_read_connections_in_use", "Connections of the read pool in use (the same pool on PostgreSQL).", func(_, r sqlStats) float64 { return float64(r.InUse) })
+	gauge("torg_db_read_connections_open", "Open connections of the read pool.", func(_, r sqlStats) float64 { return float64(r.OpenConnections) })
+	gauge("torg_db_write_wait_seconds_total", "Time spent waiting for the write connection.", func(w, _ sqlStats) float64 { return w.WaitDuration.Seconds() })
+	gauge("torg_db_read_wait_seconds_total", "Time spent waiting for a read connection.", func(_, r sqlStats) float64 { return r.WaitDuration.Seconds() })
+}
+
+// Close closes the database.
+func (s *Server) Close() error { return s.DB.Close() }
+
+// Serve serves on ln until ctx is done, then stops taking new connections
+// and lets requests in flight finish for up to the shutdown timeout.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.Log.Info("serving", "addr", ln.Addr().String(), "public_url", s.Config.PublicURL, "database", s.DB.String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.Log.Info("shutting down: finishing requests in flight", "timeout", s.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.Config.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	s.Log.Info("stopped")
+	return nil
+}
