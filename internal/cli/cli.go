@@ -55,7 +55,7 @@ Commands:
   demo      start a demo municipality on a local SQLite file with the built-in test identity provider
   serve     start the server
   migrate   apply database migrations
-  tenant    add or list municipalities (tenant add --help)
+  tenant    add or list municipalities, or set one's staff identity provider (tenant add|list|staff-idp)
   user      grant, revoke or list staff roles (user grant --help)
   audit     verify the audit log's hash chain (audit verify --help)
   version   print the version

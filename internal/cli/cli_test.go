@@ -38,7 +38,7 @@ func TestUsageAndSettings(t *testing.T) {
 		{"bad addr", nil, []string{"serve", "--addr", "x"}, 2, "--addr / TORG_ADDR"},
 		{"bad env", map[string]string{"TORG_LOG_FORMAT": "xml"}, []string{"serve"}, 2, "TORG_LOG_FORMAT"},
 		{"serve needs an identity provider", nil, []string{"serve"}, 2, "TORG_CITIZEN_ISSUER"},
-		{"demo refuses no test idp", nil, []string{"demo", "--test-idp=false"}, 2, "test identity provider"},
+		{"demo refuses no test idp", nil, []string{"demo", "--test-idp=false"}, 2, "--test-idp=true"},
 		{"bad flag", nil, []string{"migrate", "--nope"}, 2, "flag provided but not defined"},
 		{"bad database", map[string]string{"TORG_DATABASE_URL": "mysql://x"}, []string{"migrate"}, 2, "TORG_DATABASE_URL"},
 		{"tenant without number", nil, []string{"tenant", "add"}, 2, "--number is required"},
@@ -61,6 +61,10 @@ func TestUsageAndSettings(t *testing.T) {
 func TestDataCommands(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"TORG_DATA": dir}
+	secretFile := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secretFile, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		args  []string
 		code  int
@@ -76,12 +80,16 @@ func TestDataCommands(t *testing.T) {
 		{[]string{"tenant", "list"}, 0, "bergen.example.no"},
 		{[]string{"user", "grant", "--tenant", "4601", "--user", "kari@bergen.kommune.no", "--role", "caseworker"}, 0, "granted caseworker email:kari@bergen.kommune.no"},
 		{[]string{"user", "grant", "--tenant", "4601", "--user", "15838810028", "--role", "official"}, 0, "granted official pid:15838810028"},
-		{[]string{"user", "grant", "--tenant", "4601", "--user", "15838810029", "--role", "official"}, 2, "not valid"},
+		{[]string{"user", "grant", "--tenant", "4601", "--user", "15838810029", "--role", "official"}, 2, "check digit"},
+		{[]string{"user", "grant", "--tenant", "4601", "--user", "15138810028", "--role", "official"}, 2, "date"},
 		{[]string{"user", "grant", "--tenant", "4601", "--user", "kari@bergen.kommune.no", "--role", "king"}, 1, "Valid roles are"},
 		{[]string{"user", "grant", "--tenant", "1111", "--user", "kari@bergen.kommune.no", "--role", "admin"}, 1, "not on this service"},
 		{[]string{"user", "list", "--tenant", "4601"}, 0, "kari@bergen.kommune.no"},
 		{[]string{"user", "revoke", "--tenant", "4601", "--user", "kari@bergen.kommune.no", "--role", "caseworker"}, 0, "revoked"},
 		{[]string{"user", "revoke", "--tenant", "4601", "--user", "kari@bergen.kommune.no", "--role", "caseworker"}, 1, "does not hold"},
+		{[]string{"tenant", "staff-idp", "--number", "4601", "--issuer", "https://login.example.no/bergen", "--client-id", "torg", "--client-secret-file", secretFile}, 0, "now sign in at https://login.example.no/bergen"},
+		{[]string{"tenant", "staff-idp", "--number", "4601", "--issuer", "http://login.example.no", "--client-id", "torg", "--client-secret-file", secretFile}, 1, "https"},
+		{[]string{"tenant", "staff-idp", "--number", "4601", "--issuer", "https://x.no", "--client-id", "torg", "--client-secret-file", "/nonexistent"}, 2, "--client-secret-file"},
 		{[]string{"audit", "verify"}, 0, "audit log intact"},
 	}
 	for _, s := range steps {

@@ -96,7 +96,7 @@ func migrate(env Env, args []string) error {
 
 func tenantCmd(env Env, args []string) error {
 	if len(args) == 0 {
-		return usageErr("usage: torg tenant add|list [flags]")
+		return usageErr("usage: torg tenant add|list|staff-idp [flags]")
 	}
 	ctx := context.Background()
 	switch args[0] {
@@ -169,8 +169,42 @@ func tenantCmd(env Env, args []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t/k/%s/\n", t.ID, t.NameNB, strings.Join(t.Hosts, ","), t.ID)
 		}
 		return tw.Flush()
+	case "staff-idp":
+		var number, issuer, clientID, secretFile string
+		cfg, err := dataCommand(env, "tenant staff-idp", "tenant staff-idp --number NNNN --issuer URL --client-id ID --client-secret-file FILE", args[1:], func(fs *flagSetT) {
+			fs.StringVar(&number, "number", "", "kommunenummer of the municipality")
+			fs.StringVar(&issuer, "issuer", "", "the staff OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0")
+			fs.StringVar(&clientID, "client-id", "", "Torg's client id at that provider")
+			fs.StringVar(&secretFile, "client-secret-file", "", "file holding the client secret (kept out of the shell history and process list)")
+		})
+		if err != nil {
+			return err
+		}
+		if number == "" || issuer == "" || clientID == "" || secretFile == "" {
+			return usageErr("--number, --issuer, --client-id and --client-secret-file are required")
+		}
+		secret, err := os.ReadFile(secretFile)
+		if err != nil {
+			return usageErr("--client-secret-file: %v", err)
+		}
+		d, err := openData(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		al := audit.New(d)
+		if _, err := tenant.New(d, al).Get(ctx, number); err != nil {
+			return explain(err)
+		}
+		svc := identity.New(d, al, newLogger(env.Stderr, "text", "warn"), identity.Config{})
+		pc := identity.ProviderConfig{Issuer: issuer, ClientID: clientID, ClientSecret: strings.TrimSpace(string(secret))}
+		if err := svc.SetStaffProvider(ctx, number, pc, cliActor()); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(env.Stdout, "staff of %s now sign in at %s (redirect URI: PUBLIC_URL/k/%s/auth/callback)\n", number, issuer, number)
+		return nil
 	}
-	return usageErr("unknown tenant command %q: use add or list", args[0])
+	return usageErr("unknown tenant command %q: use add, list or staff-idp", args[0])
 }
 
 func userCmd(env Env, args []string) error {
@@ -215,7 +249,8 @@ func userCmd(env Env, args []string) error {
 		if err != nil {
 			return explain(err)
 		}
-		fmt.Fprintf(env.Stdout, "%sd %s %s in %s\n", strings.TrimSuffix(sub, "e"), role, principal, tenantID)
+		done := map[string]string{"grant": "granted", "revoke": "revoked"}[sub]
+		fmt.Fprintf(env.Stdout, "%s %s %s in %s\n", done, role, principal, tenantID)
 		return nil
 	case "list":
 		cfg, err := dataCommand(env, "user list", "user list --tenant NNNN", args[1:], func(fs *flagSetT) {

@@ -71,8 +71,12 @@ func E(args ...any) error {
 			e.Fields = v
 		case []any:
 			e.Args = v
+		case nil:
+			// A nil cause (err == nil at the call site) adds nothing.
 		default:
-			panic(fmt.Sprintf("errs.E: bad argument type %T", a))
+			// A wrong argument is a programming error, but building an
+			// error must never panic: keep it visible in the log text.
+			e.Err = errors.Join(e.Err, fmt.Errorf("errs.E: unexpected argument %T: %v", a, a))
 		}
 	}
 	if e.Kind == Other {

@@ -53,3 +53,14 @@ func TestErrorString(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestENeverPanics(t *testing.T) {
+	var cause error
+	err := E(Op("x"), Invalid, cause, nil, 42)
+	if KindOf(err) != Invalid {
+		t.Errorf("kind = %v", KindOf(err))
+	}
+	if got := err.Error(); got != "x: invalid: errs.E: unexpected argument int: 42" {
+		t.Errorf("Error() = %q", got)
+	}
+}

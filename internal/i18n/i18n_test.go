@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"slices"
 	"testing"
 	"testing/fstest"
 )
@@ -58,4 +59,15 @@ func TestCatalog(t *testing.T) {
 	if err := c.AddFS(fstest.MapFS{"nb.json": {Data: []byte(`{`)}}); err == nil {
 		t.Error("broken JSON accepted")
 	}
+}
+
+// FuzzNegotiate checks that any header gives a supported language.
+func FuzzNegotiate(f *testing.F) {
+	f.Add("nn", "en-GB,en;q=0.9")
+	f.Add("", "de;q=x,,;;nn;q=1e309")
+	f.Fuzz(func(t *testing.T, choice, accept string) {
+		if l := Negotiate(choice, accept); !slices.Contains(Langs, l) {
+			t.Fatalf("Negotiate(%q, %q) = %q", choice, accept, l)
+		}
+	})
 }

@@ -79,7 +79,11 @@ func (h *Handlers) startCitizen(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) startStaff(w http.ResponseWriter, r *http.Request) error {
-	return h.start(w, r, h.svc.staff, "")
+	p, err := h.svc.staffFor(r.Context(), web.From(r).Tenant.ID)
+	if err != nil {
+		return err
+	}
+	return h.start(w, r, p, "")
 }
 
 // redirectURI is the absolute callback URL of the municipality on the
@@ -94,6 +98,9 @@ func (h *Handlers) start(w http.ResponseWriter, r *http.Request, p *provider, le
 	tenant := c.Tenant.ID
 	if !h.svc.limiter.Allow(web.ClientAddr(r)) {
 		return errs.E(errs.TooMany, errs.Key("auth.error.too_many"))
+	}
+	if !p.configured() {
+		return errs.E(errs.NotFound, errs.Key("auth.error.not_configured"))
 	}
 	op, _, err := p.discover(ctx)
 	if err != nil {
@@ -197,7 +204,9 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := h.svc.citizen
 	if login.provider == h.svc.staff.name {
-		p = h.svc.staff
+		if p, err = h.svc.staffFor(ctx, tenant); err != nil {
+			return err
+		}
 	}
 	if e := q.Get("error"); e != "" {
 		key := "auth.error.provider"
@@ -236,7 +245,7 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 	if err := idt.Claims(&cl); err != nil {
 		return fail(errs.Unauthenticated, "auth.error.token", "claims", err)
 	}
-	ss := &session{tenant: tenant, acr: cl.ACR, idToken: raw, staff: p == h.svc.staff}
+	ss := &session{tenant: tenant, acr: cl.ACR, idToken: raw, staff: login.provider == h.svc.staff.name}
 	if !ss.staff {
 		if levelRank(cl.ACR) < levelRank(login.acr) {
 			return fail(errs.Unauthenticated, "auth.error.level", "acr "+cl.ACR+" is below "+login.acr, nil)
@@ -327,7 +336,9 @@ func (h *Handlers) signOut(w http.ResponseWriter, r *http.Request) error {
 			}
 			p := h.svc.citizen
 			if ss.staff {
-				p = h.svc.staff
+				if p, err = h.svc.staffFor(ctx, tenant); err != nil {
+					return err
+				}
 			}
 			if end := p.endSession(); end != "" {
 				v := url.Values{"id_token_hint": {ss.idToken}, "post_logout_redirect_uri": {h.svc.redirectURI(r, "logget-ut")}, "ui_locales": {c.Lang}}

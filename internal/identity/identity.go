@@ -14,6 +14,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -116,8 +117,10 @@ type Service struct {
 	log     *slog.Logger
 	cfg     Config
 	citizen *provider
-	staff   *provider
+	staff   *provider // the deployment's staff provider
 	limiter *web.Limiter
+
+	staffByTenant staffProviders
 }
 
 // New returns a Service. It does not contact the providers: discovery
@@ -144,6 +147,8 @@ func New(d *db.DB, log *audit.Log, logger *slog.Logger, cfg Config) *Service {
 		citizen: newProvider("citizen", cfg.Citizen, logger),
 		staff:   newProvider("staff", cfg.Staff, logger),
 		limiter: web.NewLimiter(cfg.SignInRate, time.Minute),
+
+		staffByTenant: staffProviders{byT: map[string]*provider{}},
 	}
 }
 
@@ -161,7 +166,13 @@ func Principal(who string) (string, error) {
 	}
 	n, err := nin.Parse(who)
 	if err != nil {
-		return "", errs.E(errs.Invalid, errs.Key("identity.error.pid"), err)
+		// Say which part of the number is wrong.
+		key := "identity.error.pid"
+		var ne *nin.Error
+		if errors.As(err, &ne) {
+			key = ne.Key()
+		}
+		return "", errs.E(errs.Invalid, errs.Key(key), err)
 	}
 	return "pid:" + n.String(), nil
 }

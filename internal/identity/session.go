@@ -99,6 +99,9 @@ func (s *Service) Load(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := web.From(r)
 		if c.Tenant != nil {
+			if p, err := s.staffFor(r.Context(), c.Tenant.ID); err == nil && p != s.staff {
+				web.AddFormAction(w, origin(p.cfg.Issuer))
+			}
 			if ck, err := r.Cookie(sessionCookie(c.Tenant.ID)); err == nil && ck.Value != "" {
 				u, err := s.user(r.Context(), c.Tenant.ID, ck.Value)
 				if err != nil {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -85,11 +86,40 @@ func TestBrowserFoundation(t *testing.T) {
 
 func pageText(t *testing.T, b *browsertest.Browser) string {
 	t.Helper()
-	s, err := chromedp.Run(b.Ctx(), chromedp.Text(chromedp.CSS("body")))
+	settle(t, b)
+	s, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[string](`document.body.innerText`))
 	if err != nil {
 		t.Fatalf("read page: %v", err)
 	}
 	return s
+}
+
+// settle waits until the tab has finished loading and its address has
+// stayed the same for a moment: a click on a link that redirects (303)
+// reports its first response before the page it ends on has loaded.
+func settle(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	type state struct {
+		Ready string `json:"ready"`
+		Href  string `json:"href"`
+	}
+	var last state
+	stable := 0
+	for range 100 {
+		st, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[state](`({ready: document.readyState, href: location.href})`))
+		if err == nil && st.Ready == "complete" && st.Href == last.Href {
+			if stable++; stable == 2 {
+				return
+			}
+		} else {
+			stable = 0
+		}
+		if err == nil {
+			last = st
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the page did not settle (last at %s)", last.Href)
 }
 
 // click clicks the element an XPath finds and waits for the page it leads
@@ -100,4 +130,5 @@ func click(t *testing.T, b *browsertest.Browser, xpath string) {
 		loc, _ := chromedp.Run(b.Ctx(), chromedp.Location())
 		t.Fatalf("click %s on %s: %v", xpath, loc, err)
 	}
+	settle(t, b)
 }

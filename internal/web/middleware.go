@@ -182,3 +182,29 @@ func (s *Shell) SetLang(secure bool) HandlerFunc {
 		return nil
 	}
 }
+
+// AddFormAction lets forms on this response lead to origin as well (the
+// CSP form-action directive), for sign-out forms whose redirect ends at a
+// municipality's own identity provider. Chromium enforces form-action on
+// the redirects that follow a form submission.
+func AddFormAction(w http.ResponseWriter, origin string) {
+	if origin == "" || strings.ContainsAny(origin, " ;,'\"") {
+		return
+	}
+	h := w.Header()
+	csp := h.Get("Content-Security-Policy")
+	parts := strings.Split(csp, ";")
+	for i, p := range parts {
+		fields := strings.Fields(p)
+		if len(fields) > 0 && fields[0] == "form-action" {
+			for _, f := range fields[1:] {
+				if f == origin {
+					return
+				}
+			}
+			parts[i] = strings.TrimRight(p, " ") + " " + origin
+			h.Set("Content-Security-Policy", strings.Join(parts, ";"))
+			return
+		}
+	}
+}
