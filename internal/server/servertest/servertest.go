@@ -61,7 +61,7 @@ func Start(t testing.TB, o Options) *Server {
 	cfg := config.Config{
 		Addr: ln.Addr().String(), Data: t.TempDir(), PublicURL: base, LogFormat: "text", LogLevel: "info",
 		Migrate: true, TestIdP: true, MaxBody: 1 << 20,
-		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour, ShutdownTimeout: 5 * time.Second,
+		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour, ShutdownTimeout: 10 * time.Second,
 	}
 	if o.Postgres {
 		cfg.DatabaseURL = dbtest.URL(t)
