@@ -59,6 +59,7 @@ type DB struct {
 	read    *sql.DB
 	now     func() time.Time
 	desc    string // for logs: file path or host/database, never a password
+	group   groupState
 }
 
 // Options configure Open.
