@@ -36,11 +36,14 @@ import (
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/db"
+	"github.com/torg-ekommune/torg/internal/forms"
 	"github.com/torg-ekommune/torg/internal/i18n"
 	"github.com/torg-ekommune/torg/internal/identity"
 	"github.com/torg-ekommune/torg/internal/identity/testidp"
 	"github.com/torg-ekommune/torg/internal/minside"
 	"github.com/torg-ekommune/torg/internal/nin"
+	"github.com/torg-ekommune/torg/internal/notify"
+	"github.com/torg-ekommune/torg/internal/outbox"
 	"github.com/torg-ekommune/torg/internal/tenant"
 	"github.com/torg-ekommune/torg/internal/web"
 )
@@ -59,6 +62,9 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(identity.Messages()) },
 		func() error { return cat.AddFS(minside.Messages()) },
 		func() error { return cat.AddFS(audit.Messages()) },
+		func() error { return cat.AddFS(outbox.Messages()) },
+		func() error { return cat.AddFS(notify.Messages()) },
+		func() error { return cat.AddFS(forms.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {

@@ -6,7 +6,6 @@ package servertest
 
 import (
 	"context"
-	"html"
 	"io"
 	"log/slog"
 	"net"
@@ -14,8 +13,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +20,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/db/dbtest"
 	"github.com/torg-ekommune/torg/internal/demo"
+	"github.com/torg-ekommune/torg/internal/identity/testidp"
 	"github.com/torg-ekommune/torg/internal/server"
 	"github.com/torg-ekommune/torg/internal/tenant"
 )
@@ -162,13 +160,6 @@ func Location(t testing.TB, resp *http.Response) string {
 	return loc.String()
 }
 
-var (
-	formAction = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
-	requestID  = regexp.MustCompile(`name="request_id" value="([^"]+)"`)
-	localeRE   = regexp.MustCompile(`name="locale" value="([^"]*)"`)
-	personBtn  = regexp.MustCompile(`(?s)<button type="submit" name="person" value="(\d+)"[^>]*>(.*?)</button>`)
-)
-
 // Flow is a sign-in in progress at the test provider, stopped just before
 // the provider redirects back, so tests can tamper with the callback.
 type Flow struct {
@@ -181,43 +172,11 @@ type Flow struct {
 // without following it.
 func Authorize(t testing.TB, c *http.Client, startURL, who string) Flow {
 	t.Helper()
-	resp, _ := Get(t, c, startURL)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("GET %s: status %d, want 303 to the provider", startURL, resp.StatusCode)
-	}
-	authURL := Location(t, resp)
-	resp, body := Get(t, c, authURL)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("provider authorize page: status %d: %s", resp.StatusCode, body)
-	}
-	action := formAction.FindStringSubmatch(body)
-	rid := requestID.FindStringSubmatch(body)
-	if action == nil || rid == nil {
-		t.Fatalf("provider page has no sign-in form:\n%s", body)
-	}
-	person := ""
-	for _, m := range personBtn.FindAllStringSubmatch(body, -1) {
-		if strings.Contains(html.UnescapeString(m[2]), who) {
-			person = m[1]
-		}
-	}
-	if person == "" {
-		t.Fatalf("no test person %q on the provider page", who)
-	}
-	v := url.Values{"request_id": {rid[1]}, "person": {person}}
-	if l := localeRE.FindStringSubmatch(body); l != nil {
-		v.Set("locale", l[1])
-	}
-	target, err := url.Parse(authURL)
+	cb, err := testidp.Authorize(context.Background(), c, startURL, who)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, _ := url.Parse(html.UnescapeString(action[1]))
-	resp, body = PostForm(t, c, target.ResolveReference(ref).String(), v)
-	if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
-		t.Fatalf("provider sign-in: status %d: %s", resp.StatusCode, body)
-	}
-	return Flow{Callback: Location(t, resp)}
+	return Flow{Callback: cb}
 }
 
 // SignIn signs c in at startURL as who and returns the page the server
@@ -225,12 +184,11 @@ func Authorize(t testing.TB, c *http.Client, startURL, who string) Flow {
 // not end in a redirect into Torg.
 func SignIn(t testing.TB, c *http.Client, startURL, who string) string {
 	t.Helper()
-	f := Authorize(t, c, startURL, who)
-	resp, body := Get(t, c, f.Callback)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("callback: status %d, want 303:\n%s", resp.StatusCode, body)
+	next, err := testidp.SignIn(context.Background(), c, startURL, who)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return Location(t, resp)
+	return next
 }
 
 // ReadAll reads and closes resp's body.
