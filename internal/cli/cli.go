@@ -58,6 +58,7 @@ Commands:
   tenant    add or list municipalities, or set one's staff identity provider (tenant add|list|staff-idp)
   user      grant, revoke or list staff roles (user grant --help)
   audit     verify the audit log's hash chain (audit verify --help)
+  loadtest  load a running Torg with page views (loadtest pages --help)
   version   print the version
 
 Every command that touches data takes --data DIR and --database-url URL
@@ -111,6 +112,8 @@ func run(env Env) error {
 		return userCmd(env, args)
 	case "audit":
 		return auditCmd(env, args)
+	case "loadtest":
+		return loadtestCmd(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "torg", Version())
 		return nil

@@ -32,6 +32,7 @@ type Config struct {
 	StaffIssuer, StaffClientID, StaffClientSecret       string
 
 	MaxBody         int64
+	SignInRate      int // sign-ins one client address may start per minute
 	SessionIdle     time.Duration
 	SessionMax      time.Duration
 	ShutdownTimeout time.Duration
@@ -86,6 +87,7 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 			spec{"staff-client-id", "TORG_STAFF_CLIENT_ID", "", "client_id at the staff provider"},
 			spec{"staff-client-secret", "TORG_STAFF_CLIENT_SECRET", "", "client secret at the staff provider"},
 			spec{"max-body", "TORG_MAX_BODY", "10485760", "largest request body in bytes"},
+			spec{"signin-rate", "TORG_SIGNIN_RATE", "20", "sign-in steps one client address may take per minute (raise only for load tests)"},
 			spec{"session-idle", "TORG_SESSION_IDLE", "30m", "sign out after this long without use (Go duration)"},
 			spec{"session-max", "TORG_SESSION_MAX", "12h", "sign out this long after sign-in (Go duration)"},
 			spec{"shutdown-timeout", "TORG_SHUTDOWN_TIMEOUT", "20s", "how long to let requests finish at SIGTERM (Go duration)"},
@@ -173,6 +175,13 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 				errs = append(errs, &Error{Setting: label, Value: v, Accept: "a number of bytes from 1024 to 1073741824"})
 			}
 			c.MaxBody = n
+		}
+		if v, label := get("signin-rate"); true {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000000 {
+				errs = append(errs, &Error{Setting: label, Value: v, Accept: "a whole number from 1 to 1000000"})
+			}
+			c.SignInRate = n
 		}
 		c.SessionIdle = durSetting(get, "session-idle", time.Minute, 24*time.Hour, &errs)
 		c.SessionMax = durSetting(get, "session-max", time.Minute, 7*24*time.Hour, &errs)

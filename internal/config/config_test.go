@@ -56,6 +56,7 @@ func TestBadSettings(t *testing.T) {
 		{"database", nil, map[string]string{"TORG_DATABASE_URL": "mysql://root:pw@x/db"}, "--database-url / TORG_DATABASE_URL"},
 		{"no identity provider", []string{"--test-idp", "false"}, nil, "TORG_CITIZEN_ISSUER"},
 		{"max body", []string{"--max-body", "12"}, nil, "--max-body / TORG_MAX_BODY"},
+		{"sign-in rate", []string{"--signin-rate", "0"}, nil, "--signin-rate / TORG_SIGNIN_RATE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

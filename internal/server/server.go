@@ -141,6 +141,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		Secure:       cfg.Secure(),
 		IdleTimeout:  cfg.SessionIdle,
 		MaxAge:       cfg.SessionMax,
+		SignInRate:   cfg.SignInRate,
 		PublicScheme: strings.SplitN(cfg.PublicURL, "://", 2)[0],
 	}
 	if cfg.TestIdP {
