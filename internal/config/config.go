@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,6 +31,8 @@ type Config struct {
 
 	CitizenIssuer, CitizenClientID, CitizenClientSecret string
 	StaffIssuer, StaffClientID, StaffClientSecret       string
+
+	SMTPAddr, SMTPFrom, SMTPUsername, SMTPPassword string
 
 	MaxBody         int64
 	SignInRate      int // sign-ins one client address may start per minute
@@ -86,6 +89,10 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 			spec{"staff-issuer", "TORG_STAFF_ISSUER", "", "staff OpenID Connect issuer URL"},
 			spec{"staff-client-id", "TORG_STAFF_CLIENT_ID", "", "client_id at the staff provider"},
 			spec{"staff-client-secret", "TORG_STAFF_CLIENT_SECRET", "", "client secret at the staff provider"},
+			spec{"smtp-addr", "TORG_SMTP_ADDR", "", "SMTP server host:port for e-mail (empty: with --test-idp a built-in test mail server, else mail waits in the queue)"},
+			spec{"smtp-from", "TORG_SMTP_FROM", "Torg <noreply@torg.invalid>", "sender address of e-mail"},
+			spec{"smtp-username", "TORG_SMTP_USERNAME", "", "SMTP user name (AUTH PLAIN, over TLS only)"},
+			spec{"smtp-password", "TORG_SMTP_PASSWORD", "", "SMTP password"},
 			spec{"max-body", "TORG_MAX_BODY", "10485760", "largest request body in bytes"},
 			spec{"signin-rate", "TORG_SIGNIN_RATE", "20", "sign-in steps one client address may take per minute (raise only for load tests)"},
 			spec{"session-idle", "TORG_SESSION_IDLE", "30m", "sign out after this long without use (Go duration)"},
@@ -176,6 +183,19 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 			}
 			c.MaxBody = n
 		}
+		var slabel string
+		c.SMTPAddr, slabel = get("smtp-addr")
+		if c.SMTPAddr != "" {
+			if _, port, err := net.SplitHostPort(c.SMTPAddr); err != nil || !validPort(port) {
+				errs = append(errs, &Error{Setting: slabel, Value: c.SMTPAddr, Accept: "host:port, e.g. smtp.example.no:587"})
+			}
+		}
+		c.SMTPFrom, slabel = get("smtp-from")
+		if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+			errs = append(errs, &Error{Setting: slabel, Value: c.SMTPFrom, Accept: "an e-mail address, e.g. Demo kommune <noreply@demo.kommune.no>"})
+		}
+		c.SMTPUsername, _ = get("smtp-username")
+		c.SMTPPassword, _ = get("smtp-password")
 		if v, label := get("signin-rate"); true {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1000000 {

@@ -1,9 +1,18 @@
 package identity
 
 import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/db"
+	"github.com/torg-ekommune/torg/internal/db/dbtest"
 
 	"github.com/torg-ekommune/torg/internal/errs"
 )
@@ -86,6 +95,36 @@ func FuzzSafeNext(f *testing.F) {
 		}
 		if u, err := url.Parse(got); err != nil || u.Host != "" || u.Scheme != "" {
 			t.Fatalf("safeNext(%q) = %q parses with host %q", in, got, u.Host)
+		}
+	})
+}
+
+func TestDeleteExpired(t *testing.T) {
+	dbtest.Each(t, []db.Schema{audit.Schema, Schema}, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d, audit.New(d), slog.New(slog.NewTextHandler(io.Discard, nil)), Config{IdleTimeout: time.Hour, MaxAge: 2 * time.Hour})
+		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			for _, ss := range []*session{
+				{tenant: "9999", principal: "pid:1", name: "fresh"},
+				{tenant: "9999", principal: "pid:2", name: "idle"},
+			} {
+				if _, err := s.insertSession(ctx, tx, ss); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE identity_sessions SET seen_at = $1 WHERE name = 'idle'`, d.Now().Add(-2*time.Hour))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.DeleteExpired(ctx); n != 1 || err != nil {
+			t.Fatalf("DeleteExpired = %d, %v", n, err)
+		}
+		var left string
+		d.QueryRowContext(ctx, `SELECT name FROM identity_sessions`).Scan(&left)
+		if left != "fresh" {
+			t.Errorf("left %q", left)
 		}
 	})
 }

@@ -35,6 +35,7 @@ func TestBrowserFoundation(t *testing.T) {
 		{"front page english", "/k/9999/?lang=en", "Welcome to Demo kommune"},
 		{"page not found", "/k/9999/finnes-ikke", "Vi finner ikke siden"},
 		{"unknown municipality", "/k/1234/", "Vi finner ingen kommune"},
+		{"test mail", "/testepost/", "Test-e-post"},
 	} {
 		b.Navigate(t, srv.URL+p.path)
 		text := pageText(t, b)

@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/minside"
 	"github.com/torg-ekommune/torg/internal/nin"
 	"github.com/torg-ekommune/torg/internal/notify"
+	"github.com/torg-ekommune/torg/internal/notify/smtptest"
 	"github.com/torg-ekommune/torg/internal/outbox"
 	"github.com/torg-ekommune/torg/internal/tenant"
 	"github.com/torg-ekommune/torg/internal/web"
@@ -50,7 +52,7 @@ import (
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -92,6 +94,13 @@ type Server struct {
 	Shell    *web.Shell
 	// TestIdP is the built-in test identity provider, nil unless turned on.
 	TestIdP *testidp.Provider
+	// TestMail is the built-in test mail server, nil unless the test
+	// provider is on and no SMTP server is set.
+	TestMail *smtptest.Server
+	Outbox   *outbox.Outbox
+	Mail     *notify.Queue
+	// background are the loops Serve runs beside the HTTP server.
+	background []func(context.Context)
 	// Handler serves every route.
 	Handler http.Handler
 	reg     *prometheus.Registry
@@ -152,6 +161,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 	}
 	s.Identity = identity.New(d, s.Audit, log, idcfg)
+	if err := s.startBackground(); err != nil {
+		return nil, err
+	}
 
 	router, err := tenant.NewRouter(s.Tenants, shell)
 	if err != nil {
@@ -180,6 +192,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	root.HandleFunc("GET /static/{file}", shell.ServeStatic)
 	if s.TestIdP != nil {
 		root.Handle("/testidp/", s.TestIdP)
+	}
+	if s.TestMail != nil {
+		root.Handle("GET /testepost/{$}", s.TestMail)
 	}
 	root.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
 	root.Handle("/", router)
@@ -281,8 +296,13 @@ func (s *Server) registerDBMetrics() {
 	gauge("torg_db_read_wait_seconds_total", "Time spent waiting for a read connection.", func(_, r sqlStats) float64 { return r.WaitDuration.Seconds() })
 }
 
-// Close closes the database.
-func (s *Server) Close() error { return s.DB.Close() }
+// Close closes the database and the test mail server.
+func (s *Server) Close() error {
+	if s.TestMail != nil {
+		s.TestMail.Close()
+	}
+	return s.DB.Close()
+}
 
 // Serve serves on ln until ctx is done, then stops taking new connections
 // and lets requests in flight finish for up to the shutdown timeout.
@@ -298,6 +318,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	bctx, stopBackground := context.WithCancel(context.Background())
+	var bg sync.WaitGroup
+	for _, loop := range s.background {
+		bg.Add(1)
+		go func() { defer bg.Done(); loop(bctx) }()
+	}
+	defer func() { stopBackground(); bg.Wait() }()
 	s.Log.Info("serving", "addr", ln.Addr().String(), "public_url", s.Config.PublicURL, "database", s.DB.String())
 	select {
 	case err := <-errc:

@@ -58,7 +58,7 @@ func Start(t testing.TB, o Options) *Server {
 	base := "http://" + ln.Addr().String()
 	cfg := config.Config{
 		Addr: ln.Addr().String(), Data: t.TempDir(), PublicURL: base, LogFormat: "text", LogLevel: "info",
-		Migrate: true, TestIdP: true, MaxBody: 1 << 20,
+		Migrate: true, TestIdP: true, MaxBody: 1 << 20, SMTPFrom: "Demo kommune <noreply@demo.kommune.no>",
 		SessionIdle: 30 * time.Minute, SessionMax: 12 * time.Hour, ShutdownTimeout: 10 * time.Second,
 	}
 	if o.Postgres {

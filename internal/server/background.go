@@ -1,0 +1,58 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/torg-ekommune/torg/internal/notify"
+	"github.com/torg-ekommune/torg/internal/notify/smtptest"
+	"github.com/torg-ekommune/torg/internal/outbox"
+)
+
+// startBackground builds the outbox, the mail queue and the loops that
+// Serve runs beside the HTTP server: the webhook dispatcher, the mail
+// sender and the housekeeping. Each node runs them; the outbox and the
+// mail queue claim their work with leases, so nodes do not collide.
+func (s *Server) startBackground() error {
+	s.Outbox = outbox.New(s.DB, s.Audit)
+	s.Mail = notify.NewQueue(s.DB)
+	disp := outbox.NewDispatcher(s.DB, s.Log.With("component", "outbox"), outbox.DispatchOptions{Source: s.Config.PublicURL})
+	s.background = append(s.background, disp.Run)
+
+	smtpCfg := notify.SMTPConfig{Addr: s.Config.SMTPAddr, From: s.Config.SMTPFrom, Username: s.Config.SMTPUsername, Password: s.Config.SMTPPassword}
+	if smtpCfg.Addr == "" && s.Config.TestIdP {
+		tm, err := smtptest.Start()
+		if err != nil {
+			return err
+		}
+		s.TestMail = tm
+		smtpCfg.Addr = tm.Addr
+		s.Log.Warn("e-mail goes to the built-in TEST mail server, not to anyone; read it at /testepost/", "smtp", tm.Addr)
+	}
+	if smtpCfg.Addr != "" {
+		s.background = append(s.background, notify.NewSender(s.DB, smtpCfg, s.Log.With("component", "mail")).Run)
+	} else {
+		s.Log.Warn("no SMTP server set (--smtp-addr / TORG_SMTP_ADDR): e-mail waits in the queue until one is")
+	}
+	s.background = append(s.background, s.housekeeping)
+	return nil
+}
+
+// housekeeping removes expired sessions and unfinished sign-ins every ten
+// minutes.
+func (s *Server) housekeeping(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := s.Identity.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("housekeeping: sessions", "err", err)
+		} else if n > 0 {
+			s.Log.Info("housekeeping: removed expired sessions and sign-ins", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
