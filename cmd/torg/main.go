@@ -5,6 +5,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // Europe/Oslo without the host's zoneinfo files
 
 	"github.com/torg-ekommune/torg/internal/cli"
 )
