@@ -1,7 +1,8 @@
 // Package demo seeds the fictional "Demo kommune" (kommunenummer 9999, not a
 // real municipality) that `torg demo` serves: the municipality, its logo,
-// and roles for the test provider's staff persons. Seeding goes through the
-// modules' services, as an administrator would, and is idempotent.
+// roles for the test provider's staff persons, and its service catalogue.
+// Seeding goes through the modules' services, as an administrator would,
+// and is idempotent.
 package demo
 
 import (
@@ -10,6 +11,7 @@ import (
 	"errors"
 
 	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/catalog"
 	"github.com/torg-ekommune/torg/internal/errs"
 	"github.com/torg-ekommune/torg/internal/identity"
 	"github.com/torg-ekommune/torg/internal/kommunenr"
@@ -37,6 +39,8 @@ var StaffRoles = map[string][]string{
 type Services struct {
 	Tenants  *tenant.Service
 	Identity *identity.Service
+	// Catalog, when set, gets the demo service catalogue (catalog.Seed).
+	Catalog *catalog.Service
 }
 
 // Seed creates the demo municipality with host names hosts (e.g.
@@ -60,6 +64,9 @@ func Seed(ctx context.Context, s Services, hosts []string) error {
 		for _, role := range roles {
 			all = append(all, s.Identity.Grant(ctx, Number, "email:"+email, role, actor))
 		}
+	}
+	if s.Catalog != nil {
+		all = append(all, catalog.Seed(ctx, s.Catalog, Number))
 	}
 	return errors.Join(all...)
 }

@@ -35,9 +35,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/catalog"
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/forms"
+	"github.com/torg-ekommune/torg/internal/forms/formdef"
 	"github.com/torg-ekommune/torg/internal/i18n"
 	"github.com/torg-ekommune/torg/internal/identity"
 	"github.com/torg-ekommune/torg/internal/identity/testidp"
@@ -52,7 +54,7 @@ import (
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -64,9 +66,11 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(identity.Messages()) },
 		func() error { return cat.AddFS(minside.Messages()) },
 		func() error { return cat.AddFS(audit.Messages()) },
+		func() error { return cat.AddFS(catalog.Messages()) },
 		func() error { return cat.AddFS(outbox.Messages()) },
 		func() error { return cat.AddFS(notify.Messages()) },
 		func() error { return cat.AddFS(forms.Messages()) },
+		func() error { return cat.AddFS(formdef.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -91,6 +95,7 @@ type Server struct {
 	Audit    *audit.Log
 	Tenants  *tenant.Service
 	Identity *identity.Service
+	Catalog  *catalog.Service
 	Shell    *web.Shell
 	// TestIdP is the built-in test identity provider, nil unless turned on.
 	TestIdP *testidp.Provider
@@ -173,6 +178,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit); err != nil {
+		return nil, err
+	}
+	s.Catalog = catalog.New(d, s.Audit)
+	if err := catalog.Routes(router.Mux, shell, s.Catalog, nil); /* no form pages yet */ err != nil {
 		return nil, err
 	}
 	router.Mux.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))

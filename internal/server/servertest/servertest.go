@@ -81,7 +81,7 @@ func Start(t testing.TB, o Options) *Server {
 		cancel()
 		t.Fatal(err)
 	}
-	if err := demo.Seed(ctx, demo.Services{Tenants: srv.Tenants, Identity: srv.Identity}, nil); err != nil {
+	if err := demo.Seed(ctx, demo.Services{Tenants: srv.Tenants, Identity: srv.Identity, Catalog: srv.Catalog}, nil); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -197,4 +197,5 @@ func ReadAll(t testing.TB, resp *http.Response) (*http.Response, string) { retur
 // TenantGETRoutes lists the GET routes inside a municipality (relative to
 // its base), for tests that walk them all, such as the tenant isolation
 // test. Modules add their routes here when they add pages.
-var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css", "logo", "logg-inn", "tilsett/logg-inn", "sprak?lang=nn"}
+var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css", "logo", "logg-inn", "tilsett/logg-inn", "sprak?lang=nn",
+	"tjenester", "tjenester/familie-og-barn", "tjeneste/soknad-om-barnehageplass", "info/eiendomsskatt", "sok?q=barnehage", "sok?q=og", "sok"}
