@@ -59,6 +59,7 @@ Commands:
   user      grant, revoke or list staff roles (user grant --help)
   audit     verify the audit log's hash chain (audit verify --help)
   loadtest  load a running Torg with page views (loadtest pages --help)
+  receipt   check that a receipt (PDF or JSON) is genuine (receipt verify --help)
   version   print the version
 
 Every command that touches data takes --data DIR and --database-url URL
@@ -114,6 +115,8 @@ func run(env Env) error {
 		return auditCmd(env, args)
 	case "loadtest":
 		return loadtestCmd(env, args)
+	case "receipt":
+		return receiptCmd(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "torg", Version())
 		return nil

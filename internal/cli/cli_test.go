@@ -13,7 +13,11 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/cli"
+	"github.com/torg-ekommune/torg/internal/db"
+	"github.com/torg-ekommune/torg/internal/forms"
+	"github.com/torg-ekommune/torg/internal/receipt"
 )
 
 // runCLI runs torg with args and the given environment, returning exit
@@ -163,5 +167,59 @@ func TestDemoStartsAndStops(t *testing.T) {
 	code, out2, stderr := runCLI(t, map[string]string{"TORG_DATA": dir}, "audit", "verify")
 	if code != 0 {
 		t.Errorf("audit verify on the demo's data: %d %s %s", code, out2, stderr)
+	}
+}
+
+func TestReceiptVerify(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"TORG_DATA": dir}
+	if code, _, errOut := runCLI(t, env, "tenant", "add", "--number", "9999"); code != 0 {
+		t.Fatal(errOut)
+	}
+	d, err := db.Open(context.Background(), "", dir, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := forms.NewStore(d, audit.New(d))
+	signer, err := store.ReceiptSigner(context.Background(), "9999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := store.ReceiptKeys(context.Background(), "9999", "Demo kommune")
+	d.Close()
+	r := receipt.Receipt{Municipality: "Demo kommune", MunicipalityNo: "9999", Service: "Kontakt kommunen", FormID: "kontakt", FormVersion: 1,
+		Reference: "2026/00007", SubmittedAt: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), Lang: "nb", VerifyURL: "http://localhost:8080/kvittering/kontroller"}
+	pdf, _ := signer.PDF(r)
+	js, _ := signer.JSON(r)
+	jwks, _ := receipt.MarshalPublicKeys(keys)
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pdfFile, jsonFile, keysFile := write("k.pdf", pdf), write("k.json", js), write("keys.json", jwks)
+	bad := bytes.Clone(pdf)
+	bad[100] ^= 1
+	badFile := write("bad.pdf", bad)
+	tests := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"receipt", "verify", "--tenant", "9999", pdfFile}, 0, "valid: receipt 2026/00007 from Demo kommune"},
+		{[]string{"receipt", "verify", "--keys", keysFile, jsonFile}, 0, "valid: receipt 2026/00007"},
+		{[]string{"receipt", "verify", "--keys", keysFile, badFile}, 1, "invalid: receipt not valid"},
+		{[]string{"receipt", "verify", "--tenant", "9999", keysFile}, 1, "invalid"},
+		{[]string{"receipt", "verify", pdfFile}, 2, "either --keys or --tenant"},
+		{[]string{"receipt", "verify", "--keys", filepath.Join(dir, "nope.json"), pdfFile}, 2, "no such file"},
+		{[]string{"receipt", "verify", "--tenant", "1234", pdfFile}, 1, "not on this service"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, env, tt.args...)
+		if code != tt.code || !strings.Contains(out+errOut, tt.out) {
+			t.Errorf("torg %v: exit %d (want %d)\n%s%s", tt.args, code, tt.code, out, errOut)
+		}
 	}
 }

@@ -33,6 +33,7 @@ func TestBrowserFoundation(t *testing.T) {
 		{"page not found", "/k/9999/finnes-ikke", "Vi finner ikke siden"},
 		{"unknown municipality", "/k/1234/", "Vi finner ingen kommune"},
 		{"test mail", "/testepost/", "Test-e-post"},
+		{"receipt check", "/k/9999/kvittering/kontroller", "Kontroller en kvittering"},
 	} {
 		b.Navigate(t, srv.URL+p.path)
 		text := b.Text(t)

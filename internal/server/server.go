@@ -48,6 +48,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/notify"
 	"github.com/torg-ekommune/torg/internal/notify/smtptest"
 	"github.com/torg-ekommune/torg/internal/outbox"
+	"github.com/torg-ekommune/torg/internal/receipt"
 	"github.com/torg-ekommune/torg/internal/tenant"
 	"github.com/torg-ekommune/torg/internal/web"
 )
@@ -71,6 +72,7 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(notify.Messages()) },
 		func() error { return cat.AddFS(forms.Messages()) },
 		func() error { return cat.AddFS(formdef.Messages()) },
+		func() error { return cat.AddFS(receipt.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -103,6 +105,7 @@ type Server struct {
 	// provider is on and no SMTP server is set.
 	TestMail *smtptest.Server
 	Outbox   *outbox.Outbox
+	Forms    *forms.Store
 	Mail     *notify.Queue
 	// background are the loops Serve runs beside the HTTP server.
 	background []func(context.Context)
@@ -178,6 +181,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit); err != nil {
+		return nil, err
+	}
+	s.Forms = forms.NewStore(d, s.Audit)
+	if err := forms.ReceiptRoutes(router.Mux, shell, s.Forms); err != nil {
 		return nil, err
 	}
 	s.Catalog = catalog.New(d, s.Audit)

@@ -40,10 +40,11 @@ func statusOf(k errs.Kind) int {
 }
 
 // Classify turns errors from the standard library that carry a meaning for
-// the client (a body over the limit) into kinded errors.
+// the client (a body over the limit) into kinded errors. An error that has
+// a kind already is left alone, so a handler's own message wins.
 func Classify(err error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	if errs.KindOf(err) == errs.Internal && errors.As(err, &mbe) {
 		return errs.E(errs.TooLarge, errs.Key("error.too_large"), err)
 	}
 	return err

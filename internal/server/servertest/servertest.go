@@ -197,5 +197,5 @@ func ReadAll(t testing.TB, resp *http.Response) (*http.Response, string) { retur
 // TenantGETRoutes lists the GET routes inside a municipality (relative to
 // its base), for tests that walk them all, such as the tenant isolation
 // test. Modules add their routes here when they add pages.
-var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css", "logo", "logg-inn", "tilsett/logg-inn", "sprak?lang=nn",
+var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css", "logo", "logg-inn", "tilsett/logg-inn", "sprak?lang=nn", "kvittering/kontroller", "kvittering/nokler.json",
 	"tjenester", "tjenester/familie-og-barn", "tjeneste/soknad-om-barnehageplass", "info/eiendomsskatt", "sok?q=barnehage", "sok?q=og", "sok"}
