@@ -59,6 +59,7 @@ Commands:
   user      grant, revoke or list staff roles (user grant --help)
   audit     verify the audit log's hash chain (audit verify --help)
   loadtest  load a running Torg with page views (loadtest pages --help)
+  form      publish a form definition (form publish --help)
   receipt   check that a receipt (PDF or JSON) is genuine (receipt verify --help)
   version   print the version
 
@@ -117,6 +118,8 @@ func run(env Env) error {
 		return loadtestCmd(env, args)
 	case "receipt":
 		return receiptCmd(env, args)
+	case "form":
+		return formCmd(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "torg", Version())
 		return nil

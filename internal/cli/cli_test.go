@@ -17,6 +17,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/cli"
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/forms"
+	"github.com/torg-ekommune/torg/internal/forms/formdef"
 	"github.com/torg-ekommune/torg/internal/receipt"
 )
 
@@ -215,6 +216,33 @@ func TestReceiptVerify(t *testing.T) {
 		{[]string{"receipt", "verify", pdfFile}, 2, "either --keys or --tenant"},
 		{[]string{"receipt", "verify", "--keys", filepath.Join(dir, "nope.json"), pdfFile}, 2, "no such file"},
 		{[]string{"receipt", "verify", "--tenant", "1234", pdfFile}, 1, "not on this service"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, env, tt.args...)
+		if code != tt.code || !strings.Contains(out+errOut, tt.out) {
+			t.Errorf("torg %v: exit %d (want %d)\n%s%s", tt.args, code, tt.code, out, errOut)
+		}
+	}
+}
+
+func TestFormPublish(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"TORG_DATA": dir}
+	runCLI(t, env, "tenant", "add", "--number", "9999")
+	good := filepath.Join(dir, "kontakt.json")
+	os.WriteFile(good, formdef.Library()["kontakt"], 0o600)
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"id":"x","title":{"nb":"X"},"pages":[]}`), 0o600)
+	tests := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"form", "publish", "--tenant", "9999", good}, 0, "published kontakt version 1 in 9999"},
+		{[]string{"form", "publish", "--tenant", "9999", bad}, 1, "not published"},
+		{[]string{"form", "publish", "--tenant", "9999", bad}, 1, "assurance: "},
+		{[]string{"form", "publish", good}, 2, "give --tenant"},
+		{[]string{"form", "publish", "--tenant", "1234", good}, 1, "not on this service"},
 	}
 	for _, tt := range tests {
 		code, out, errOut := runCLI(t, env, tt.args...)

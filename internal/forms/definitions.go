@@ -1,0 +1,188 @@
+package forms
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/forms/formdef"
+)
+
+// Published is the latest published version of a form.
+type Published struct {
+	Form        *formdef.Form
+	Version     int64
+	AdoptedFrom string // "NNNN/form/version" when copied from the library
+	PublishedAt time.Time
+}
+
+// Publish checks a definition and publishes it as the next version of its
+// form in tenant. Publishing a definition identical to the latest version
+// changes nothing and returns that version. Errors: Invalid wrapping a
+// *formdef.DefinitionError that lists every problem with its path.
+func (s *Store) Publish(ctx context.Context, tenant string, data []byte, adoptedFrom string, actor audit.Entry) (Published, error) {
+	const op = errs.Op("forms.Publish")
+	f, err := formdef.Parse(data)
+	if err != nil {
+		return Published{}, errs.E(op, errs.Invalid, errs.Key("forms.error.definition"), err)
+	}
+	f.Version = 0
+	canon, err := json.Marshal(f)
+	if err != nil {
+		return Published{}, errs.E(op, err)
+	}
+	var out Published
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var last int64
+		var lastDef string
+		err := tx.QueryRowContext(ctx,
+			`SELECT version, definition FROM forms_definitions WHERE tenant_id = $1 AND form_id = $2 ORDER BY version DESC LIMIT 1`,
+			tenant, f.ID).Scan(&last, &lastDef)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if last > 0 && bytes.Equal([]byte(lastDef), canon) {
+			out = Published{Form: f, Version: last}
+			f.Version = int(last)
+			return nil
+		}
+		out = Published{Form: f, Version: last + 1, AdoptedFrom: adoptedFrom, PublishedAt: s.db.Now()}
+		f.Version = int(out.Version)
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO forms_definitions (tenant_id, form_id, version, definition, adopted_from, published_at, published_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			tenant, f.ID, out.Version, string(canon), adoptedFrom, out.PublishedAt, actor.ActorID); err != nil {
+			return err
+		}
+		actor.Tenant, actor.Action, actor.Object = tenant, "form.publish", fmt.Sprintf("form:%s/%d", f.ID, out.Version)
+		actor.Detail = adoptedFrom
+		_, err = s.audit.Append(ctx, tx, actor)
+		return err
+	})
+	if err != nil {
+		return Published{}, errs.E(op, err)
+	}
+	return out, nil
+}
+
+// Definition returns version of formID in tenant, the latest when version
+// is 0. Errors: NotFound.
+func (s *Store) Definition(ctx context.Context, tenant, formID string, version int64) (Published, error) {
+	const op = errs.Op("forms.Definition")
+	q := `SELECT version, definition, adopted_from, published_at FROM forms_definitions WHERE tenant_id = $1 AND form_id = $2 AND version = $3`
+	args := []any{tenant, formID, version}
+	if version == 0 {
+		q = `SELECT version, definition, adopted_from, published_at FROM forms_definitions WHERE tenant_id = $1 AND form_id = $2 ORDER BY version DESC LIMIT 1`
+		args = args[:2]
+	}
+	var p Published
+	var def string
+	err := s.db.QueryRowContext(ctx, q, args...).Scan(&p.Version, &def, &p.AdoptedFrom, &p.PublishedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Published{}, errs.E(op, errs.NotFound, errs.Key("forms.error.no_form"))
+	}
+	if err != nil {
+		return Published{}, errs.E(op, err)
+	}
+	// A stored definition passed Parse when it was published; failing now
+	// means the code's rules changed under it, which is our fault.
+	if p.Form, err = formdef.Parse([]byte(def)); err != nil {
+		return Published{}, errs.E(op, errs.Internal, fmt.Errorf("stored form %s/%d no longer parses: %w", formID, p.Version, err))
+	}
+	p.Form.Version = int(p.Version)
+	return p, nil
+}
+
+// Serves reports whether tenant has published formID, for the catalogue's
+// form button.
+func (s *Store) Serves(ctx context.Context, tenant, formID string) bool {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM forms_definitions WHERE tenant_id = $1 AND form_id = $2`, tenant, formID).Scan(&n)
+	return err == nil && n > 0
+}
+
+// LibraryEntry is a definition a municipality shares with the others.
+type LibraryEntry struct {
+	Tenant   string // the municipality that shared it
+	FormID   string
+	Version  int64
+	Title    string // in bokmål
+	SharedAt time.Time
+}
+
+// Share offers the latest published version of formID in tenant to every
+// municipality through the library. Errors: NotFound.
+func (s *Store) Share(ctx context.Context, tenant, formID string, actor audit.Entry) (LibraryEntry, error) {
+	const op = errs.Op("forms.Share")
+	p, err := s.Definition(ctx, tenant, formID, 0)
+	if err != nil {
+		return LibraryEntry{}, errs.E(op, err)
+	}
+	p.Form.Version = 0
+	def, err := json.Marshal(p.Form)
+	if err != nil {
+		return LibraryEntry{}, errs.E(op, err)
+	}
+	e := LibraryEntry{Tenant: tenant, FormID: formID, Version: p.Version, Title: p.Form.Title.In("nb"), SharedAt: s.db.Now()}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO forms_library (tenant_id, form_id, version, title, definition, shared_at) VALUES ($1, $2, $3, $4, $5, $6)
+			 ON CONFLICT (tenant_id, form_id, version) DO NOTHING`,
+			tenant, formID, e.Version, e.Title, string(def), e.SharedAt)
+		if err != nil {
+			return err
+		}
+		actor.Tenant, actor.Action, actor.Object = tenant, "form.share", fmt.Sprintf("form:%s/%d", formID, e.Version)
+		_, err = s.audit.Append(ctx, tx, actor)
+		return err
+	})
+	if err != nil {
+		return LibraryEntry{}, errs.E(op, err)
+	}
+	return e, nil
+}
+
+// Library lists the shared definitions of every municipality, the latest
+// version of each, by title. Reading across municipalities is the point of
+// the library: it holds only definitions, never anyone's answers.
+func (s *Store) Library(ctx context.Context) ([]LibraryEntry, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT l.tenant_id, l.form_id, l.version, l.title, l.shared_at FROM forms_library l
+		WHERE l.version = (SELECT MAX(version) FROM forms_library m WHERE m.tenant_id = l.tenant_id AND m.form_id = l.form_id)
+		ORDER BY l.title, l.tenant_id`)
+	if err != nil {
+		return nil, errs.E(errs.Op("forms.Library"), err)
+	}
+	defer rows.Close()
+	var out []LibraryEntry
+	for rows.Next() {
+		var e LibraryEntry
+		if err := rows.Scan(&e.Tenant, &e.FormID, &e.Version, &e.Title, &e.SharedAt); err != nil {
+			return nil, errs.E(errs.Op("forms.Library"), err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Adopt copies a library definition into tenant and publishes it there,
+// recording where it came from; the municipality can then change texts
+// and publish new versions of its own. Errors: NotFound.
+func (s *Store) Adopt(ctx context.Context, tenant, fromTenant, formID string, version int64, actor audit.Entry) (Published, error) {
+	const op = errs.Op("forms.Adopt")
+	var def string
+	err := s.db.QueryRowContext(ctx, `SELECT definition FROM forms_library WHERE tenant_id = $1 AND form_id = $2 AND version = $3`,
+		fromTenant, formID, version).Scan(&def)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Published{}, errs.E(op, errs.NotFound, errs.Key("forms.error.no_form"))
+	}
+	if err != nil {
+		return Published{}, errs.E(op, err)
+	}
+	return s.Publish(ctx, tenant, []byte(def), fmt.Sprintf("%s/%s/%d", fromTenant, formID, version), actor)
+}
