@@ -31,6 +31,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, s
 }
 
 func TestUsageAndSettings(t *testing.T) {
+	empty := t.TempDir()
 	tests := []struct {
 		name     string
 		env      map[string]string
@@ -49,6 +50,7 @@ func TestUsageAndSettings(t *testing.T) {
 		{"tenant without number", nil, []string{"tenant", "add"}, 2, "--number is required"},
 		{"user needs flags", nil, []string{"user", "grant"}, 2, "--tenant, --user and --role are required"},
 		{"audit needs verify", nil, []string{"audit"}, 2, "audit verify"},
+		{"audit verify on an empty folder", map[string]string{"TORG_DATA": empty}, []string{"audit", "verify"}, 1, "has no audit log"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
