@@ -57,13 +57,10 @@ func urlQuery(s string) string { return url.QueryEscape(s) }
 // safeNext returns a path inside the municipality to go to after sign-in:
 // only a local path, never another host.
 func safeNext(raw string) string {
-	if raw == "" || !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") || strings.ContainsAny(raw, "\\\r\n") {
-		return "/"
+	if p, ok := web.LocalPath(raw); ok {
+		return p
 	}
-	if u, err := url.Parse(raw); err != nil || u.Host != "" || u.Scheme != "" {
-		return "/"
-	}
-	return raw
+	return "/"
 }
 
 func (h *Handlers) startCitizen(w http.ResponseWriter, r *http.Request) error {
@@ -164,6 +161,8 @@ type idClaims struct {
 	GivenName  string `json:"given_name"`
 	FamilyName string `json:"family_name"`
 	Email      string `json:"email"`
+	// EmailVerified is nil when the provider does not say.
+	EmailVerified *bool `json:"email_verified"`
 }
 
 func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
@@ -263,6 +262,9 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 			ss.name = n.String()[:6] + " *****"
 		}
 	} else {
+		if cl.EmailVerified != nil && !*cl.EmailVerified {
+			return fail(errs.Unauthenticated, "auth.error.email", "email not verified by the provider", nil)
+		}
 		principal, err := Principal(cl.Email)
 		if err != nil || cl.Email == "" {
 			return fail(errs.Unauthenticated, "auth.error.email", "no usable email claim", err)

@@ -123,6 +123,11 @@ func (s *Service) user(ctx context.Context, tenant, token string) (*web.User, er
 	if err != nil {
 		return nil, err
 	}
+	if ss.staff && len(roles) == 0 {
+		// Every role was taken away during the session: the person is no
+		// longer staff here, so the session no longer counts.
+		return nil, nil
+	}
 	if !ss.staff {
 		roles = append([]string{RoleCitizen}, roles...)
 	}

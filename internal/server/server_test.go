@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/server/servertest"
 )
 
@@ -93,6 +94,7 @@ func TestRoutesAndErrors(t *testing.T) {
 		{name: "bad language", path: "/k/9999/sprak?lang=de", wantStatus: 400, want: []string{"Ukjent språk"}},
 		{name: "language switch", path: "/k/9999/sprak?lang=nn&tilbake=min-side", wantStatus: 303, wantHeader: map[string]string{"Location": "/k/9999/min-side", "Set-Cookie": "torg_lang=nn"}},
 		{name: "language switch refuses other hosts", path: "/k/9999/sprak?lang=en&tilbake=//evil.example/", wantStatus: 303, wantHeader: map[string]string{"Location": "/k/9999/"}},
+		{name: "language switch refuses a tab trick", path: "/k/9999/sprak?lang=en&tilbake=/%09/evil.example/", wantStatus: 303, wantHeader: map[string]string{"Location": "/k/9999/"}},
 		{name: "security headers", path: "/k/9999/", wantStatus: 200, wantHeader: map[string]string{
 			"Content-Security-Policy": "frame-ancestors 'none'", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}},
 		{name: "theme", path: "/k/9999/tema.css", wantStatus: 200, want: []string{"--accent: #1d3f72"}},
@@ -105,6 +107,7 @@ func TestRoutesAndErrors(t *testing.T) {
 		{name: "min side needs sign-in", path: "/k/9999/min-side", wantStatus: 303, wantHeader: map[string]string{"Location": "/k/9999/logg-inn?neste=%2Fmin-side"}},
 		{name: "staff page needs staff sign-in", path: "/k/9999/tilsett", wantStatus: 303, wantHeader: map[string]string{"Location": "/k/9999/tilsett/logg-inn"}},
 		{name: "bad level", path: "/k/9999/logg-inn?niva=lav", wantStatus: 400, want: []string{"Ukjent sikkerhetsnivå"}},
+		{name: "odd method", method: "XMETHOD", path: "/k/9999/", wantStatus: 404},
 		{name: "metrics", path: "/metrics", wantStatus: 200, want: []string{"torg_http_requests_total", "torg_db_read_connections_open"}},
 	})
 }
@@ -177,6 +180,14 @@ func TestStaffSignIn(t *testing.T) {
 	if hasCookie(resp, "torg_session_") {
 		t.Error("a session cookie was set for a refused sign-in")
 	}
+	// All of Nora's roles are taken away while she is signed in: the staff
+	// page no longer lets her in.
+	if err := srv.Identity.Revoke(context.Background(), "9999", "email:nora.solberg@demo.kommune.no", "caseworker", audit.Entry{ActorID: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := servertest.Get(t, c, srv.URL+"/k/9999/tilsett"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("staff page after every role was revoked: %d", resp.StatusCode)
+	}
 	// A citizen through the staff provider has no e-mail: refused.
 	f = servertest.Authorize(t, servertest.Client(t), srv.URL+"/k/9999/tilsett/logg-inn", "15838810028")
 	_ = f
@@ -222,5 +233,24 @@ func TestTenantIsolation(t *testing.T) {
 				t.Errorf("B's /%s: %d", route, resp.StatusCode)
 			}
 		}
+	}
+}
+
+// TestMetricsMethodLabel checks that a client cannot make metric series of
+// its own with made-up methods.
+func TestMetricsMethodLabel(t *testing.T) {
+	srv := servertest.Start(t, servertest.Options{})
+	c := servertest.Client(t)
+	for _, m := range []string{"XMETHOD1", "XMETHOD2"} {
+		req, _ := http.NewRequest(m, srv.URL+"/k/9999/", nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	_, body := servertest.Get(t, c, srv.URL+"/metrics")
+	if strings.Contains(body, "XMETHOD") || !strings.Contains(body, `method="OTHER"`) {
+		t.Errorf("method labels are not bounded")
 	}
 }

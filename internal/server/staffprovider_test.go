@@ -72,3 +72,21 @@ func TestStaffProviderNotConfigured(t *testing.T) {
 		t.Errorf("status %d\n%s", resp.StatusCode, body)
 	}
 }
+
+// TestUnverifiedStaffEmail refuses a staff sign-in whose provider says the
+// e-mail address is not verified: roles hang on the address.
+func TestUnverifiedStaffEmail(t *testing.T) {
+	o := startOutsideIdP(t, nil)
+	o.mutate = func(c map[string]any) { c["email_verified"] = false }
+	srv := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
+		c.TestIdP = false
+		c.CitizenIssuer, c.CitizenClientID, c.CitizenClientSecret = o.url, "torg", "hemmelig"
+		c.StaffIssuer, c.StaffClientID, c.StaffClientSecret = o.url, "torg", "hemmelig"
+	}})
+	c := servertest.Client(t)
+	f := servertest.Authorize(t, c, srv.URL+"/k/9999/tilsett/logg-inn", "nora.solberg@demo.kommune.no")
+	resp, body := servertest.Get(t, c, f.Callback)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "ingen e-postadresse") {
+		t.Errorf("unverified e-mail: %d\n%s", resp.StatusCode, body)
+	}
+}

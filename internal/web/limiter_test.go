@@ -25,3 +25,24 @@ func TestLimiter(t *testing.T) {
 		t.Fatal("refill is wrong")
 	}
 }
+
+func TestLocalPath(t *testing.T) {
+	for in, ok := range map[string]bool{
+		"/":                  true,
+		"/min-side?x=1":      true,
+		"/k/9999/tjenester":  true,
+		"//evil.com":         false,
+		"/\t/evil.com":       false,
+		"/\n/evil.com":       false,
+		"/\\evil.com":        false,
+		"https://evil.com":   false,
+		"evil.com":           false,
+		"/%zz":               false,
+		"/a\x7f":             false,
+		"javascript:alert()": false,
+	} {
+		if _, got := LocalPath(in); got != ok {
+			t.Errorf("LocalPath(%q) = %v, want %v", in, got, ok)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -73,7 +74,9 @@ func (s *Shell) Wrap(next http.Handler, o Options) http.Handler {
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		h.Set("X-Request-Id", c.RequestID)
 		if o.Secure {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			// No includeSubDomains: a municipality's own host may have
+			// subdomains that are not ours to force onto https.
+			h.Set("Strict-Transport-Security", "max-age=63072000")
 		}
 		defer func() {
 			if p := recover(); p != nil {
@@ -93,15 +96,26 @@ func (s *Shell) Wrap(next http.Handler, o Options) http.Handler {
 			if route == "" {
 				route = "unmatched"
 			}
+			method := knownMethod(r.Method)
 			if o.Metrics != nil {
-				o.Metrics.observe(route, r.Method, rec.status, d)
+				o.Metrics.observe(route, method, rec.status, d)
 			}
 			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("request_id", c.RequestID), slog.String("method", r.Method), slog.String("route", route),
+				slog.String("request_id", c.RequestID), slog.String("method", method), slog.String("route", route),
 				slog.Int("status", rec.status), slog.Duration("duration", d))
 		}()
 		inner.ServeHTTP(rec, r)
 	})
+}
+
+// knownMethod maps the request method to a fixed set, so a client cannot
+// create metric series or log values of its own choosing.
+func knownMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "OTHER"
 }
 
 func newRequestID() string {
@@ -158,6 +172,26 @@ func (m *Metrics) observe(route, method string, status int, d time.Duration) {
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
 }
 
+// LocalPath returns raw if it is a path on this site that is safe to
+// redirect to: it starts with one "/", has no scheme, host, backslash or
+// control character (browsers drop tabs and newlines, which would turn
+// "/\t/evil" into "//evil"), and parses as a URL.
+func LocalPath(raw string) (string, bool) {
+	if !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") || strings.Contains(raw, "\\") {
+		return "", false
+	}
+	for _, c := range raw {
+		if c < 0x20 || c == 0x7f {
+			return "", false
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return "", false
+	}
+	return raw, true
+}
+
 // SetLang handles GET sprak?lang=xx&tilbake=path: it keeps the chosen
 // language in a cookie and sends the browser back to the page it came from
 // (a path inside the site only, never another host).
@@ -173,9 +207,9 @@ func (s *Shell) SetLang(secure bool) HandlerFunc {
 		if c.Tenant != nil {
 			base = c.Tenant.Base
 		}
-		back := r.URL.Query().Get("tilbake")
-		if strings.ContainsAny(back, "\\\r\n") || strings.Contains(back, "//") || strings.Contains(back, ":") {
-			back = ""
+		back, ok := LocalPath("/" + strings.TrimPrefix(r.URL.Query().Get("tilbake"), "/"))
+		if !ok {
+			back = "/"
 		}
 		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 		http.Redirect(w, r, base+strings.TrimPrefix(back, "/"), http.StatusSeeOther)
