@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -33,6 +34,13 @@ type Config struct {
 	StaffIssuer, StaffClientID, StaffClientSecret       string
 
 	SMTPAddr, SMTPFrom, SMTPUsername, SMTPPassword string
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when finding a client's address.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics wants; when
+	// empty, /metrics answers loopback clients only.
+	MetricsToken string
 
 	MaxBody         int64
 	SignInRate      int // sign-ins one client address may start per minute
@@ -93,6 +101,8 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 			spec{"smtp-from", "TORG_SMTP_FROM", "Torg <noreply@torg.invalid>", "sender address of e-mail"},
 			spec{"smtp-username", "TORG_SMTP_USERNAME", "", "SMTP user name (AUTH PLAIN, over TLS only)"},
 			spec{"smtp-password", "TORG_SMTP_PASSWORD", "", "SMTP password"},
+			spec{"trusted-proxies", "TORG_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is trusted, e.g. 10.0.0.0/8"},
+			spec{"metrics-token", "TORG_METRICS_TOKEN", "", "bearer token for /metrics (empty: /metrics answers loopback clients only)"},
 			spec{"max-body", "TORG_MAX_BODY", "10485760", "largest request body in bytes"},
 			spec{"signin-rate", "TORG_SIGNIN_RATE", "20", "sign-in steps one client address may take per minute (raise only for load tests)"},
 			spec{"session-idle", "TORG_SESSION_IDLE", "30m", "sign out after this long without use (Go duration)"},
@@ -196,6 +206,22 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 		}
 		c.SMTPUsername, _ = get("smtp-username")
 		c.SMTPPassword, _ = get("smtp-password")
+		if v, label := get("trusted-proxies"); v != "" {
+			for _, part := range strings.Split(v, ",") {
+				part = strings.TrimSpace(part)
+				p, err := netip.ParsePrefix(part)
+				if err != nil {
+					a, aerr := netip.ParseAddr(part)
+					if aerr != nil {
+						errs = append(errs, &Error{Setting: label, Value: part, Accept: "IP addresses or CIDR prefixes, e.g. 10.0.0.0/8,192.0.2.7"})
+						continue
+					}
+					p = netip.PrefixFrom(a, a.BitLen())
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+			}
+		}
+		c.MetricsToken, _ = get("metrics-token")
 		if v, label := get("signin-rate"); true {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1000000 {

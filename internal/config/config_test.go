@@ -56,6 +56,7 @@ func TestBadSettings(t *testing.T) {
 		{"database", nil, map[string]string{"TORG_DATABASE_URL": "mysql://root:pw@x/db"}, "--database-url / TORG_DATABASE_URL"},
 		{"no identity provider", []string{"--test-idp", "false"}, nil, "TORG_CITIZEN_ISSUER"},
 		{"max body", []string{"--max-body", "12"}, nil, "--max-body / TORG_MAX_BODY"},
+		{"trusted proxies", []string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "--trusted-proxies / TORG_TRUSTED_PROXIES"},
 		{"sign-in rate", []string{"--signin-rate", "0"}, nil, "--signin-rate / TORG_SIGNIN_RATE"},
 	}
 	for _, tt := range tests {
@@ -71,5 +72,12 @@ func TestBadSettings(t *testing.T) {
 				t.Error("password in message")
 			}
 		})
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := parse(t, []string{"--trusted-proxies", "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32"}, nil, Defaults{LogFormat: "json", TestIdP: true})
+	if err != nil || len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.0.2.7/32" {
+		t.Errorf("%v %v", c.TrustedProxies, err)
 	}
 }

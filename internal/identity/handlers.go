@@ -93,7 +93,7 @@ func (h *Handlers) start(w http.ResponseWriter, r *http.Request, p *provider, le
 	ctx := r.Context()
 	c := web.From(r)
 	tenant := c.Tenant.ID
-	if !h.svc.limiter.Allow(web.ClientAddr(r)) {
+	if !h.svc.limiter.Allow(web.LimitKey(r)) {
 		return errs.E(errs.TooMany, errs.Key("auth.error.too_many"))
 	}
 	if !p.configured() {
@@ -183,7 +183,7 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errs.E(errs.Op("identity.callback"), kind, errs.Key(key), errors.New(detail))
 	}
-	if !h.svc.limiter.Allow(web.ClientAddr(r)) {
+	if !h.svc.limiter.Allow(web.LimitKey(r)) {
 		return errs.E(errs.TooMany, errs.Key("auth.error.too_many"))
 	}
 	state := q.Get("state")

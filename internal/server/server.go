@@ -19,12 +19,14 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -38,6 +40,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/catalog"
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/db"
+	"github.com/torg-ekommune/torg/internal/errs"
 	"github.com/torg-ekommune/torg/internal/forms"
 	"github.com/torg-ekommune/torg/internal/forms/formdef"
 	"github.com/torg-ekommune/torg/internal/i18n"
@@ -204,7 +207,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		fmt.Fprintln(w, "ok")
 	})
 	root.HandleFunc("GET /readyz", s.ready)
-	root.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	root.Handle("GET /metrics", s.metricsGuard(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	root.HandleFunc("GET /static/{file}", shell.ServeStatic)
 	if s.TestIdP != nil {
 		root.Handle("/testidp/", s.TestIdP)
@@ -214,7 +217,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	root.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
 	root.Handle("/", router)
-	s.Handler = shell.Wrap(root, web.Options{Secure: cfg.Secure(), MaxBody: cfg.MaxBody, FormActions: s.Identity.FormActions(), Metrics: metrics})
+	s.Handler = shell.Wrap(root, web.Options{Secure: cfg.Secure(), MaxBody: cfg.MaxBody, FormActions: s.Identity.FormActions(), Metrics: metrics, TrustedProxies: cfg.TrustedProxies})
 	return s, nil
 }
 
@@ -274,6 +277,25 @@ func secret() string {
 	var b [24]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// metricsGuard lets only the monitoring system read /metrics: with a
+// token configured, requests bearing it; otherwise clients on this machine
+// (the connection's own address, whatever X-Forwarded-For says).
+func (s *Server) metricsGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := s.Config.MetricsToken; tok != "" {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
+				s.Shell.Error(w, r, errs.E(errs.Unauthenticated, errs.Key("error.unauthenticated")))
+				return
+			}
+		} else if a, err := netip.ParseAddrPort(r.RemoteAddr); err != nil || !a.Addr().Unmap().IsLoopback() {
+			s.Shell.Error(w, r, errs.E(errs.Forbidden, errs.Key("error.forbidden")))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ready answers /readyz: 200 when the database answers and no migration is

@@ -3,11 +3,13 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/server/servertest"
 )
 
@@ -252,5 +254,33 @@ func TestMetricsMethodLabel(t *testing.T) {
 	_, body := servertest.Get(t, c, srv.URL+"/metrics")
 	if strings.Contains(body, "XMETHOD") || !strings.Contains(body, `method="OTHER"`) {
 		t.Errorf("method labels are not bounded")
+	}
+}
+
+// TestMetricsAccess: without a token /metrics answers only this machine;
+// with one, only requests that bear it.
+func TestMetricsAccess(t *testing.T) {
+	srv := servertest.Start(t, servertest.Options{})
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.RemoteAddr = "198.51.100.9:4000"
+	rec := httptest.NewRecorder()
+	srv.Handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("from another machine: %d", rec.Code)
+	}
+	srv = servertest.Start(t, servertest.Options{Configure: func(c *config.Config) { c.MetricsToken = "s3cret" }})
+	c := servertest.Client(t)
+	if resp, _ := servertest.Get(t, c, srv.URL+"/metrics"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without the token: %d", resp.StatusCode)
+	}
+	r, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+	r.Header.Set("Authorization", "Bearer s3cret")
+	resp, err := c.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("with the token: %d", resp.StatusCode)
 	}
 }

@@ -22,6 +22,9 @@ type Ctx struct {
 	User      *User   // nil when signed out
 	Path      string  // the request path inside the tenant (after the base), for links back
 	Route     string  // the matched route pattern, for metrics and logs
+	// ClientAddr is the client's IP address: the connection's, or behind a
+	// trusted proxy the last untrusted address in X-Forwarded-For.
+	ClientAddr string
 }
 
 // Tenant is the municipality a request belongs to, as the shell shows it.

@@ -3,6 +3,8 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 )
@@ -57,12 +59,72 @@ func (l *Limiter) Allow(key string) bool {
 	return true
 }
 
-// ClientAddr returns the client's IP address from the connection. Torg does
-// not trust X-Forwarded-For; behind a proxy, limits apply per proxy.
+// ClientAddr returns the client's IP address as the middleware found it
+// (see Options.TrustedProxies), or the connection's outside the middleware.
 func ClientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if c := From(r); c.ClientAddr != "" {
+		return c.ClientAddr
+	}
+	return hostOf(r.RemoteAddr)
+}
+
+// LimitKey returns the key to rate-limit a client by: its IPv4 address,
+// or the /64 network of an IPv6 address (one subscriber usually has a whole
+// /64, so single addresses would be free to rotate).
+func LimitKey(r *http.Request) string {
+	a, err := netip.ParseAddr(ClientAddr(r))
 	if err != nil {
-		return r.RemoteAddr
+		return ClientAddr(r)
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
+func hostOf(remote string) string {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		return remote
 	}
 	return host
+}
+
+// clientAddr finds the client's address: the connection's, unless that is
+// a trusted proxy, in which case X-Forwarded-For is read from the right and
+// the first address that is not a trusted proxy is the client.
+func clientAddr(r *http.Request, trusted []netip.Prefix) string {
+	remote := hostOf(r.RemoteAddr)
+	isTrusted := func(s string) bool {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		if err != nil {
+			return false
+		}
+		a = a.Unmap()
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(trusted) == 0 || !isTrusted(remote) {
+		return remote
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(h); err != nil {
+			return remote // a garbled header: do not guess
+		}
+		if !isTrusted(h) {
+			return h
+		}
+	}
+	return remote
 }

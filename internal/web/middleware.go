@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strconv"
@@ -33,6 +34,8 @@ type Options struct {
 	FormActions []string
 	// Metrics records request counts and durations; nil turns that off.
 	Metrics *Metrics
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Wrap returns next inside Torg's outer middleware, outermost first:
@@ -57,7 +60,7 @@ func (s *Shell) Wrap(next http.Handler, o Options) http.Handler {
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		c := &Ctx{RequestID: newRequestID(), Path: strings.TrimPrefix(r.URL.Path, "/")}
+		c := &Ctx{RequestID: newRequestID(), Path: strings.TrimPrefix(r.URL.Path, "/"), ClientAddr: clientAddr(r, o.TrustedProxies)}
 		lc, _ := r.Cookie(LangCookie)
 		choice := r.URL.Query().Get("lang")
 		if choice == "" && lc != nil {
