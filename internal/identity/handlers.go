@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,8 +119,7 @@ func (h *Handlers) start(w http.ResponseWriter, r *http.Request, p *provider, le
 	if err != nil {
 		return errs.E(errs.Op("identity.start"), err)
 	}
-	http.SetCookie(w, &http.Cookie{Name: loginCookie(tenant), Value: state, Path: c.Tenant.Base, MaxAge: int(loginTTL.Seconds()),
-		HttpOnly: true, Secure: h.svc.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	h.svc.setCookie(w, loginKind, tenant, state, int(loginTTL.Seconds()))
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce), oauth2.SetAuthURLParam("ui_locales", c.Lang)}
 	if level != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("acr_values", level))
@@ -171,7 +171,7 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 	tenant := c.Tenant.ID
 	q := r.URL.Query()
 	// Whatever happens, the sign-in cookie is spent.
-	http.SetCookie(w, &http.Cookie{Name: loginCookie(tenant), Value: "", Path: c.Tenant.Base, MaxAge: -1, HttpOnly: true, Secure: h.svc.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	h.svc.setCookie(w, loginKind, tenant, "", -1)
 	fail := func(kind errs.Kind, key, reason string, cause error) error {
 		detail := reason
 		if cause != nil {
@@ -187,7 +187,7 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 		return errs.E(errs.TooMany, errs.Key("auth.error.too_many"))
 	}
 	state := q.Get("state")
-	ck, _ := r.Cookie(loginCookie(tenant))
+	ck, _ := r.Cookie(h.svc.cookieName(loginKind, tenant))
 	if state == "" || ck == nil || subtle.ConstantTimeCompare([]byte(ck.Value), []byte(state)) != 1 {
 		return fail(errs.Invalid, "auth.error.state", "state missing or not from this browser", nil)
 	}
@@ -218,8 +218,10 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errs.E(errs.Op("identity.callback"), err)
 	}
-	if iss := q.Get("iss"); iss != "" && iss != p.cfg.Issuer {
-		return fail(errs.Unauthenticated, "auth.error.token", "iss parameter "+iss+" is not "+p.cfg.Issuer, nil)
+	// RFC 9207: with several providers, iss tells which one answered. It
+	// must match, and must be there when the provider says it sends it.
+	if iss := q.Get("iss"); (iss == "" && p.issInResponse) || (iss != "" && iss != p.cfg.Issuer) {
+		return fail(errs.Unauthenticated, "auth.error.token", "iss parameter "+strconv.Quote(iss)+" is not "+p.cfg.Issuer, nil)
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -300,11 +302,10 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 		return errs.E(errs.Op("identity.callback"), err)
 	}
 	// A previous session in this browser ends: a new id at every sign-in.
-	if old, err := r.Cookie(sessionCookie(tenant)); err == nil && old.Value != "" {
+	if old, err := r.Cookie(h.svc.cookieName(sessionKind, tenant)); err == nil && old.Value != "" {
 		h.svc.deleteSession(ctx, tenant, hashToken(old.Value))
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie(tenant), Value: token, Path: c.Tenant.Base,
-		HttpOnly: true, Secure: h.svc.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	h.svc.setCookie(w, sessionKind, tenant, token, 0)
 	http.Redirect(w, r, c.Tenant.Base+strings.TrimPrefix(login.next, "/"), http.StatusSeeOther)
 	return nil
 }
@@ -316,8 +317,8 @@ func (h *Handlers) signOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c := web.From(r)
 	tenant := c.Tenant.ID
-	ck, err := r.Cookie(sessionCookie(tenant))
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie(tenant), Value: "", Path: c.Tenant.Base, MaxAge: -1, HttpOnly: true, Secure: h.svc.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	ck, err := r.Cookie(h.svc.cookieName(sessionKind, tenant))
+	h.svc.setCookie(w, sessionKind, tenant, "", -1)
 	target := c.Tenant.Base + "logget-ut"
 	if err == nil && ck.Value != "" {
 		ss, err := h.svc.lookup(ctx, tenant, ck.Value)

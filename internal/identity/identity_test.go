@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -127,4 +129,21 @@ func TestDeleteExpired(t *testing.T) {
 			t.Errorf("left %q", left)
 		}
 	})
+}
+
+func TestCookieNames(t *testing.T) {
+	plain := &Service{cfg: Config{}}
+	secure := &Service{cfg: Config{Secure: true}}
+	if got := plain.cookieName(sessionKind, "9999"); got != "torg_session_9999" {
+		t.Errorf("http: %s", got)
+	}
+	if got := secure.cookieName(loginKind, "4601"); got != "__Host-torg_login_4601" {
+		t.Errorf("https: %s", got)
+	}
+	rec := httptest.NewRecorder()
+	secure.setCookie(rec, sessionKind, "9999", "x", 0)
+	ck := rec.Result().Cookies()[0]
+	if ck.Path != "/" || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
+		t.Errorf("cookie %+v", ck)
+	}
 }

@@ -24,6 +24,9 @@ type provider struct {
 	oidc     *oidc.Provider
 	verifier *oidc.IDTokenVerifier
 	endSess  string
+	// issInResponse: the provider says it puts iss in the authorization
+	// response (RFC 9207), so a response without it is refused.
+	issInResponse bool
 }
 
 func newProvider(name string, cfg ProviderConfig, log *slog.Logger) *provider {
@@ -56,7 +59,8 @@ func (p *provider) discover(ctx context.Context) (*oidc.Provider, *oidc.IDTokenV
 		return nil, nil, fmt.Errorf("discover %s provider %s: %w", p.name, p.cfg.Issuer, err)
 	}
 	var extra struct {
-		EndSession string `json:"end_session_endpoint"`
+		EndSession    string `json:"end_session_endpoint"`
+		IssInResponse bool   `json:"authorization_response_iss_parameter_supported"`
 	}
 	if err := op.Claims(&extra); err != nil {
 		return nil, nil, fmt.Errorf("read %s provider metadata: %w", p.name, err)
@@ -66,6 +70,7 @@ func (p *provider) discover(ctx context.Context) (*oidc.Provider, *oidc.IDTokenV
 	p.oidc = op
 	p.verifier = op.Verifier(&oidc.Config{ClientID: p.cfg.ClientID, SupportedSigningAlgs: []string{oidc.RS256, oidc.ES256, oidc.PS256}})
 	p.endSess = extra.EndSession
+	p.issInResponse = extra.IssInResponse
 	p.log.Info("discovered identity provider", "provider", p.name, "issuer", p.cfg.Issuer)
 	return p.oidc, p.verifier, nil
 }

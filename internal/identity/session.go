@@ -23,13 +23,32 @@ type session struct {
 	created, seen                               time.Time
 }
 
-// sessionCookie names the session cookie of a municipality. Each has its
-// own, so being signed in to two municipalities on one host works and a
-// session is never offered to the wrong one.
-func sessionCookie(tenant string) string { return "torg_session_" + tenant }
+// Cookie kinds: the session, and the sign-in under way (which binds a
+// sign-in to the browser that started it).
+const (
+	sessionKind = "session"
+	loginKind   = "login"
+)
 
-// loginCookie binds a sign-in under way to the browser that started it.
-func loginCookie(tenant string) string { return "torg_login_" + tenant }
+// cookieName names a cookie of a municipality. Each municipality has its
+// own, so being signed in to two on one host works and a session is never
+// offered to the wrong one. Behind https the name has the __Host- prefix,
+// so no other host (a sibling subdomain, say) can set it.
+func (s *Service) cookieName(kind, tenant string) string {
+	n := "torg_" + kind + "_" + tenant
+	if s.cfg.Secure {
+		n = "__Host-" + n
+	}
+	return n
+}
+
+// setCookie sets (maxAge > 0 or 0 for the browser session) or clears
+// (maxAge < 0) a cookie of the municipality. Path is "/" because __Host-
+// cookies need it; the name keeps municipalities apart.
+func (s *Service) setCookie(w http.ResponseWriter, kind, tenant, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(kind, tenant), Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode})
+}
 
 func randomToken() string {
 	var b [32]byte
@@ -102,7 +121,7 @@ func (s *Service) Load(next http.Handler) http.Handler {
 			if p, err := s.staffFor(r.Context(), c.Tenant.ID); err == nil && p != s.staff {
 				web.AddFormAction(w, origin(p.cfg.Issuer))
 			}
-			if ck, err := r.Cookie(sessionCookie(c.Tenant.ID)); err == nil && ck.Value != "" {
+			if ck, err := r.Cookie(s.cookieName(sessionKind, c.Tenant.ID)); err == nil && ck.Value != "" {
 				u, err := s.user(r.Context(), c.Tenant.ID, ck.Value)
 				if err != nil {
 					s.log.Error("load session", "request_id", c.RequestID, "err", err)

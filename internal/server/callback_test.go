@@ -73,6 +73,7 @@ func TestTamperedCallbacks(t *testing.T) {
 		{name: "replayed callback", twice: true, wantStatus: 400, wantText: "brukt før"},
 		{name: "expired code", tamper: func(o *outsideIdP, cb string) string { o.offset.Store(int64(5 * time.Minute)); return cb }, wantStatus: 401, wantText: "Koden kan være brukt eller utløpt"},
 		{name: "forged code", tamper: setParam("code", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), wantStatus: 401, wantText: "Koden kan være brukt eller utløpt"},
+		{name: "mix-up: iss parameter missing", tamper: setParam("iss", ""), wantStatus: 401, wantText: "kunne ikke bekreftes"},
 		{name: "mix-up: wrong iss parameter", tamper: setParam("iss", "https://evil.example"), wantStatus: 401, wantText: "kunne ikke bekreftes"},
 		{name: "provider error", tamper: func(o *outsideIdP, cb string) string {
 			return setParam("error", "access_denied")(o, setParam("code", "")(o, cb))
