@@ -99,6 +99,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 type claimed struct {
 	tenant, eventID, webhookID string
 	attempts                   int64
+	lease                      time.Time // claimed_until as this node set it
 }
 
 // DeliverDue claims up to Batch due deliveries, sends them and records the
@@ -123,8 +124,9 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 			return err
 		}
 		defer rows.Close()
+		lease := now.Add(d.opts.LeaseTime)
 		for rows.Next() {
-			var c claimed
+			c := claimed{lease: lease}
 			if err := rows.Scan(&c.tenant, &c.eventID, &c.webhookID, &c.attempts); err != nil {
 				return err
 			}
@@ -214,6 +216,7 @@ func (d *Dispatcher) record(ctx context.Context, c claimed, failure error) {
 	now := d.db.Now()
 	err := d.db.Tx(ctx, func(tx *sql.Tx) error {
 		if failure == nil {
+			// A delivered event is delivered, whoever holds the lease now.
 			_, err := tx.ExecContext(ctx, `UPDATE outbox_deliveries SET delivered_at = $1, attempts = attempts + 1, claimed_until = NULL, last_error = ''
 				WHERE tenant_id = $2 AND event_id = $3 AND webhook_id = $4`, now, c.tenant, c.eventID, c.webhookID)
 			return err
@@ -222,8 +225,11 @@ func (d *Dispatcher) record(ctx context.Context, c claimed, failure error) {
 		if len(msg) > 500 {
 			msg = msg[:500]
 		}
+		// A failure is recorded only while this node still holds the lease:
+		// after it ran out, another node owns the delivery.
 		_, err := tx.ExecContext(ctx, `UPDATE outbox_deliveries SET attempts = attempts + 1, next_attempt = $1, claimed_until = NULL, last_error = $2
-			WHERE tenant_id = $3 AND event_id = $4 AND webhook_id = $5`, now.Add(d.backoff(c.attempts+1)), msg, c.tenant, c.eventID, c.webhookID)
+			WHERE tenant_id = $3 AND event_id = $4 AND webhook_id = $5 AND claimed_until = $6 AND delivered_at IS NULL`,
+			now.Add(d.backoff(c.attempts+1)), msg, c.tenant, c.eventID, c.webhookID, c.lease)
 		return err
 	})
 	if err != nil {
