@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +20,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/forms"
 	"github.com/torg-ekommune/torg/internal/forms/formdef"
+	"github.com/torg-ekommune/torg/internal/identity/testidp"
 	"github.com/torg-ekommune/torg/internal/receipt"
 )
 
@@ -251,5 +254,41 @@ func TestFormPublish(t *testing.T) {
 		if code != tt.code || !strings.Contains(out+errOut, tt.out) {
 			t.Errorf("torg %v: exit %d (want %d)\n%s%s", tt.args, code, tt.code, out, errOut)
 		}
+	}
+}
+
+// TestDemoStaffSignInAcrossRestarts signs a case worker in to the demo,
+// restarts the demo on the same data, and signs in again: the test
+// provider's subjects stay the same, so the staff account binding holds.
+func TestDemoStaffSignInAcrossRestarts(t *testing.T) {
+	dir := t.TempDir()
+	for round := range 2 {
+		ctx, cancel := context.WithCancel(context.Background())
+		addr := make(chan string, 1)
+		done := make(chan int, 1)
+		var errOut bytes.Buffer
+		go func() {
+			done <- cli.Main(cli.Env{Args: []string{"demo", "--addr", "127.0.0.1:0", "--data", dir}, Stdout: io.Discard, Stderr: &errOut,
+				Getenv: func(string) string { return "" }, Ready: func(a string) { addr <- a }, Context: ctx})
+		}()
+		var a string
+		select {
+		case a = <-addr:
+		case code := <-done:
+			t.Fatalf("round %d: demo exited %d:\n%s", round, code, errOut.String())
+		case <-time.After(60 * time.Second):
+			t.Fatal("demo did not start")
+		}
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		next, err := testidp.SignIn(ctx, c, "http://"+a+"/k/9999/tilsett/logg-inn?neste=/tilsett", "nora.solberg@demo.kommune.no")
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if !strings.HasSuffix(next, "/k/9999/tilsett") {
+			t.Errorf("round %d: sent to %s", round, next)
+		}
+		cancel()
+		<-done
 	}
 }

@@ -283,6 +283,13 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 		if len(roles) == 0 {
 			return fail(errs.Forbidden, "auth.error.no_role", ss.principal+" has no role here", nil)
 		}
+		same, err := h.svc.bindStaffSubject(ctx, tenant, principal, idt.Issuer, idt.Subject)
+		if err != nil {
+			return err
+		}
+		if !same {
+			return fail(errs.Forbidden, "auth.error.account_changed", ss.principal+" signed in from another account than before", nil)
+		}
 	}
 	var token string
 	err = h.svc.db.Tx(ctx, func(tx *sql.Tx) error {

@@ -216,7 +216,13 @@ func (s *Service) Revoke(ctx context.Context, tenant, principal, role string, ac
 		}
 		actor.Tenant, actor.Action, actor.Object, actor.Detail = tenant, "role.revoke", principal, role
 		actor.Subject = pidOf(principal)
-		_, err = s.audit.Append(ctx, tx, actor)
+		if _, err = s.audit.Append(ctx, tx, actor); err != nil {
+			return err
+		}
+		// With no role left, forget which provider account the person used,
+		// so a new account can be bound when roles are granted again.
+		_, err = tx.ExecContext(ctx, `DELETE FROM identity_staff_subjects WHERE tenant_id = $1 AND principal = $2
+			AND NOT EXISTS (SELECT 1 FROM identity_roles WHERE tenant_id = $1 AND principal = $2)`, tenant, principal)
 		return err
 	})
 }
@@ -290,4 +296,24 @@ func origin(raw string) string {
 	}
 	host, _, _ := strings.Cut(rest, "/")
 	return fmt.Sprintf("%s://%s", scheme, host)
+}
+
+// bindStaffSubject records the account (subject) of a staff principal's
+// first sign-in through a provider (issuer), and reports whether this
+// sign-in comes from that same account.
+func (s *Service) bindStaffSubject(ctx context.Context, tenant, principal, issuer, subject string) (bool, error) {
+	var gotIss, gotSub string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO identity_staff_subjects (tenant_id, principal, issuer, subject, first_seen) VALUES ($1, $2, $3, $4, $5)
+			 ON CONFLICT (tenant_id, principal, issuer) DO NOTHING`, tenant, principal, issuer, subject, s.db.Now()); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT issuer, subject FROM identity_staff_subjects WHERE tenant_id = $1 AND principal = $2 AND issuer = $3`,
+			tenant, principal, issuer).Scan(&gotIss, &gotSub)
+	})
+	if err != nil {
+		return false, errs.E(errs.Op("identity.bindStaffSubject"), err)
+	}
+	return gotIss == issuer && gotSub == subject, nil
 }

@@ -234,6 +234,9 @@ func (s *Server) startTestIdP(idcfg *identity.Config, log *slog.Logger) error {
 			{ID: "torg-staff", Secret: staffSecret, AllowRedirect: allow},
 		},
 		Logger: log.With("component", "testidp"),
+		// Stable subjects across restarts: staff sign-ins are bound to
+		// their provider account (issuer + sub).
+		SubjectSalt: "torg-built-in-test-provider",
 	})
 	if err != nil {
 		return err

@@ -90,3 +90,34 @@ func TestUnverifiedStaffEmail(t *testing.T) {
 		t.Errorf("unverified e-mail: %d\n%s", resp.StatusCode, body)
 	}
 }
+
+// TestStaffAccountBinding: once a staff address has signed in from one
+// provider account, a sign-in with the same address from another account
+// (the address reassigned at the provider) does not get the roles; after
+// the last role is revoked and granted again, the new account is bound.
+func TestStaffAccountBinding(t *testing.T) {
+	o := startOutsideIdP(t, nil)
+	srv := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
+		c.TestIdP = false
+		c.CitizenIssuer, c.CitizenClientID, c.CitizenClientSecret = o.url, "torg", "hemmelig"
+		c.StaffIssuer, c.StaffClientID, c.StaffClientSecret = o.url, "torg", "hemmelig"
+	}})
+	start := srv.URL + "/k/9999/tilsett/logg-inn"
+	servertest.SignIn(t, servertest.Client(t), start, "nora.solberg@demo.kommune.no")
+	o.mutate = func(c map[string]any) { c["sub"] = "another-account" }
+	c := servertest.Client(t)
+	f := servertest.Authorize(t, c, start, "nora.solberg@demo.kommune.no")
+	resp, body := servertest.Get(t, c, f.Callback)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "en annen brukerkonto") {
+		t.Fatalf("another account: %d\n%s", resp.StatusCode, body)
+	}
+	ctx := context.Background()
+	actor := audit.Entry{ActorID: "test", Role: "system"}
+	if err := srv.Identity.Revoke(ctx, "9999", "email:nora.solberg@demo.kommune.no", "caseworker", actor); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Identity.Grant(ctx, "9999", "email:nora.solberg@demo.kommune.no", "caseworker", actor); err != nil {
+		t.Fatal(err)
+	}
+	servertest.SignIn(t, servertest.Client(t), start, "nora.solberg@demo.kommune.no")
+}

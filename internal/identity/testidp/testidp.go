@@ -119,6 +119,10 @@ type Config struct {
 	// (wrong nonce, aud, iss or acr, expired tokens) and must never be set
 	// in a demo or production configuration.
 	MutateClaims func(claims map[string]any)
+	// SubjectSalt, when set, keys the pairwise subject identifiers, so a
+	// person keeps the same sub across restarts (as at a real provider);
+	// when empty, a random salt is made and subjects change at restart.
+	SubjectSalt string
 	// SignWith, when set, signs ID tokens with this key instead of Key,
 	// while the JWKS still publishes Key and the token header still names
 	// Key's kid. It exists only for tests of relying parties (bad
@@ -293,8 +297,11 @@ func New(cfg Config) (*Provider, error) {
 	if err := csrf.AddTrustedOrigin(formOrigin(issuer)); err != nil {
 		return nil, fmt.Errorf("testidp: Issuer origin: %w", err)
 	}
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret) // never fails; see crypto/rand.Read
+	secret := []byte(cfg.SubjectSalt)
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret) // never fails; see crypto/rand.Read
+	}
 
 	return &Provider{
 		issuer:         issuer,
