@@ -97,21 +97,14 @@ import (
 
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/i18n"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
 // Schema is the audit module's migrations, for db.Migrate.
-var Schema = db.Schema{Module: "audit", FS: sub(migrations, "migrations")}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // only if the embed directive above is wrong
-	}
-	return s
-}
+var Schema = db.EmbeddedSchema("audit", migrations, "migrations")
 
 // Genesis is the prev_hash of the first entry of every chain and the hash
 // that Head reports for a tenant without entries: 64 zeros.
@@ -430,4 +423,4 @@ func cleanText(s string, max int) string {
 var messageFS embed.FS
 
 // Messages returns the module's message files.
-func Messages() fs.FS { return sub(messageFS, "messages") }
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }

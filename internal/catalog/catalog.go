@@ -34,6 +34,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/i18n"
 )
 
 //go:embed migrations/*.sql
@@ -43,18 +44,10 @@ var migrationFS embed.FS
 var messageFS embed.FS
 
 // Schema is the catalogue's migrations.
-var Schema = db.Schema{Module: "catalog", FS: sub(migrationFS, "migrations")}
+var Schema = db.EmbeddedSchema("catalog", migrationFS, "migrations")
 
 // Messages returns the module's message files.
-func Messages() fs.FS { return sub(messageFS, "messages") }
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the folder is embedded; this cannot fail
-	}
-	return s
-}
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }
 
 // langs are the languages texts are kept in, bokmål first.
 var langs = []string{"nb", "nn", "en"}

@@ -173,3 +173,14 @@ func (d *DB) missingTable(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "no such table") || strings.Contains(msg, "SQLSTATE 42P01")
 }
+
+// EmbeddedSchema returns the Schema of module whose migration files are in
+// folder dir of fsys (the module's embed.FS). A missing folder can only be
+// a build mistake, so it panics.
+func EmbeddedSchema(module string, fsys fs.FS, dir string) Schema {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(fmt.Sprintf("db: migrations of %s: %v", module, err))
+	}
+	return Schema{Module: module, FS: sub}
+}

@@ -25,21 +25,14 @@ import (
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/i18n"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
 // Schema is the forms module's migrations.
-var Schema = db.Schema{Module: "forms", FS: mustSub(migrationFS, "migrations")}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // embedded folder; cannot fail
-	}
-	return s
-}
+var Schema = db.EmbeddedSchema("forms", migrationFS, "migrations")
 
 // DraftLifetime is how long an untouched draft is kept by default.
 const DraftLifetime = 30 * 24 * time.Hour
@@ -323,4 +316,4 @@ func (s *Store) scanSubmission(row scanner, tenant string) (Submission, error) {
 var messageFS embed.FS
 
 // Messages returns the module's message files.
-func Messages() fs.FS { return mustSub(messageFS, "messages") }
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }

@@ -180,3 +180,14 @@ func (c *Catalog) Keys() []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Dir returns folder dir of fsys, for a module's embedded message files
+// ("messages"). A missing folder can only be a build mistake, so it
+// panics.
+func Dir(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(fmt.Sprintf("i18n: %v", err))
+	}
+	return sub
+}

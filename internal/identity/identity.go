@@ -26,6 +26,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/i18n"
 	"github.com/torg-ekommune/torg/internal/nin"
 	"github.com/torg-ekommune/torg/internal/web"
 )
@@ -39,19 +40,11 @@ var messageFS embed.FS
 //go:embed templates/*.html
 var templateFS embed.FS
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // embedded folder; cannot fail
-	}
-	return s
-}
-
 // Schema is the identity module's migrations.
-var Schema = db.Schema{Module: "identity", FS: mustSub(migrationFS, "migrations")}
+var Schema = db.EmbeddedSchema("identity", migrationFS, "migrations")
 
 // Messages returns the module's message files.
-func Messages() fs.FS { return mustSub(messageFS, "messages") }
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }
 
 // The roles a person can hold in a municipality. Citizen is implied by an
 // ID-porten sign-in and never granted.

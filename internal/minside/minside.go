@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/i18n"
 	"github.com/torg-ekommune/torg/internal/identity"
 	"github.com/torg-ekommune/torg/internal/web"
 )
@@ -21,10 +22,7 @@ var templateFS embed.FS
 var messageFS embed.FS
 
 // Messages returns the module's message files.
-func Messages() fs.FS {
-	s, _ := fs.Sub(messageFS, "messages")
-	return s
-}
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }
 
 // Handlers serves Min side.
 type Handlers struct {

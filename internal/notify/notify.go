@@ -23,6 +23,7 @@ import (
 
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/i18n"
 )
 
 //go:embed migrations/*.sql
@@ -31,19 +32,11 @@ var migrationFS embed.FS
 //go:embed messages/*.json
 var messageFS embed.FS
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // embedded folder; cannot fail
-	}
-	return s
-}
-
 // Schema is the notify module's migrations.
-var Schema = db.Schema{Module: "notify", FS: mustSub(migrationFS, "migrations")}
+var Schema = db.EmbeddedSchema("notify", migrationFS, "migrations")
 
 // Messages returns the module's message files.
-func Messages() fs.FS { return mustSub(messageFS, "messages") }
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }
 
 // Mail is a plain-text e-mail to one person.
 type Mail struct {

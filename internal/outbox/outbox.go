@@ -46,21 +46,14 @@ import (
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/i18n"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
 // Schema is the outbox module's migrations.
-var Schema = db.Schema{Module: "outbox", FS: mustSub(migrationFS, "migrations")}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // embedded folder; cannot fail
-	}
-	return s
-}
+var Schema = db.EmbeddedSchema("outbox", migrationFS, "migrations")
 
 // TypePrefix starts every event type Torg emits, in reverse-DNS style as
 // CloudEvents recommends, e.g. "no.torg.forms.submission.created".
@@ -245,4 +238,4 @@ func VerifySignature(secret, header string, body []byte, now time.Time, maxAge t
 var messageFS embed.FS
 
 // Messages returns the module's message files.
-func Messages() fs.FS { return mustSub(messageFS, "messages") }
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/i18n"
 	"github.com/torg-ekommune/torg/internal/web"
 )
 
@@ -19,7 +20,7 @@ var templateFS embed.FS
 var messageFS embed.FS
 
 // Messages returns the module's message files.
-func Messages() fs.FS { return sub(messageFS, "messages") }
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }
 
 // Router sends each request to its municipality. A path /k/{nr}/... goes to
 // municipality nr on any host; otherwise the host name decides. Inside, the

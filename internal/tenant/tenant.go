@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"regexp"
 	"strconv"
@@ -27,15 +26,7 @@ import (
 var migrationFS embed.FS
 
 // Schema is the tenant module's migrations.
-var Schema = db.Schema{Module: "tenant", FS: sub(migrationFS, "migrations")}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the folder is embedded; this cannot fail
-	}
-	return s
-}
+var Schema = db.EmbeddedSchema("tenant", migrationFS, "migrations")
 
 // Tenant is a municipality (kommune) or county municipality
 // (fylkeskommune) served by this deployment.

@@ -28,10 +28,7 @@ var messageFS embed.FS
 
 // Messages returns the shell's message catalogue files (nb.json, nn.json,
 // en.json at the root).
-func Messages() fs.FS {
-	sub, _ := fs.Sub(messageFS, "messages")
-	return sub
-}
+func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }
 
 // Shell renders pages in the common layout and answers errors. Build one at
 // start with NewShell and pass it to every module.
