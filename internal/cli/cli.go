@@ -159,13 +159,22 @@ func newFlags(env Env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags; a flag error is a usage error (exit 2).
-func parse(fs *flag.FlagSet, args []string) error {
+// parseArgs parses flags and leaves positional arguments in fs.Args(); a
+// flag error is a usage error (exit 2).
+func parseArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return &exitError{2, err}
+	}
+	return nil
+}
+
+// parse is parseArgs for commands that take no positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseArgs(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErr("unexpected argument %q", fs.Arg(0))

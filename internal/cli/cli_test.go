@@ -53,6 +53,13 @@ func TestUsageAndSettings(t *testing.T) {
 		{"tenant without number", nil, []string{"tenant", "add"}, 2, "--number is required"},
 		{"user needs flags", nil, []string{"user", "grant"}, 2, "--tenant, --user and --role are required"},
 		{"audit needs verify", nil, []string{"audit"}, 2, "audit verify"},
+		{"loadtest needs a scenario", nil, []string{"loadtest"}, 2, "loadtest pages"},
+		{"loadtest needs a target", nil, []string{"loadtest", "pages"}, 2, "--target must be an http(s) URL"},
+		{"loadtest target scheme", nil, []string{"loadtest", "pages", "--target", "ftp://x"}, 2, "--target must be an http(s) URL"},
+		{"loadtest clients", nil, []string{"loadtest", "pages", "--target", "http://127.0.0.1:1", "--clients", "0"}, 2, "--clients must be 1 to 10000"},
+		{"loadtest unreachable", nil, []string{"loadtest", "pages", "--target", "http://127.0.0.1:1", "--duration", "100ms", "--signed-in"}, 1, "set up client 0"},
+		{"receipt needs verify", nil, []string{"receipt"}, 2, "receipt verify"},
+		{"form needs publish", nil, []string{"form"}, 2, "form publish"},
 		{"audit verify on an empty folder", map[string]string{"TORG_DATA": empty}, []string{"audit", "verify"}, 1, "has no audit log"},
 	}
 	for _, tt := range tests {

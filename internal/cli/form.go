@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 
@@ -25,11 +24,8 @@ func formCmd(env Env, args []string) error {
 	fs := newFlags(env, "form publish", "form publish --tenant NNNN [--data DIR] FILE.json")
 	build := config.Register(fs, env.Getenv, config.Defaults{}, false)
 	fs.StringVar(&tenantID, "tenant", "", "kommunenummer of the municipality that publishes")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &exitError{2, err}
+	if err := parseArgs(fs, args[1:]); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 || tenantID == "" {
 		return usageErr("give --tenant and one definition FILE")

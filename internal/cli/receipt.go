@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,11 +32,8 @@ func receiptCmd(env Env, args []string) error {
 	build := config.Register(fs, env.Getenv, config.Defaults{}, false)
 	fs.StringVar(&keysFrom, "keys", "", "the municipality's receipt keys: a JWKS file, or its URL, e.g. https://torg.example.no/k/9999/kvittering/nokler.json")
 	fs.StringVar(&tenantID, "tenant", "", "kommunenummer: use that municipality's keys in the local database")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &exitError{2, err}
+	if err := parseArgs(fs, args[1:]); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 || (keysFrom == "") == (tenantID == "") {
 		return usageErr("give one receipt FILE, and either --keys or --tenant")

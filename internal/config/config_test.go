@@ -56,6 +56,8 @@ func TestBadSettings(t *testing.T) {
 		{"database", nil, map[string]string{"TORG_DATABASE_URL": "mysql://root:pw@x/db"}, "--database-url / TORG_DATABASE_URL"},
 		{"no identity provider", []string{"--test-idp", "false"}, nil, "TORG_CITIZEN_ISSUER"},
 		{"max body", []string{"--max-body", "12"}, nil, "--max-body / TORG_MAX_BODY"},
+		{"smtp address", []string{"--smtp-addr", "smtp.example.no"}, nil, "--smtp-addr / TORG_SMTP_ADDR"},
+		{"smtp sender", nil, map[string]string{"TORG_SMTP_FROM": "not an address"}, "--smtp-from / TORG_SMTP_FROM"},
 		{"trusted proxies", []string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "--trusted-proxies / TORG_TRUSTED_PROXIES"},
 		{"sign-in rate", []string{"--signin-rate", "0"}, nil, "--signin-rate / TORG_SIGNIN_RATE"},
 	}

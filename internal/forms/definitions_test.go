@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/db/dbtest"
 	"github.com/torg-ekommune/torg/internal/errs"
 	"github.com/torg-ekommune/torg/internal/forms"
 	"github.com/torg-ekommune/torg/internal/forms/formdef"
 )
 
 func TestPublishAndLibrary(t *testing.T) {
-	each(t, func(t *testing.T, s *forms.Store, c *clock) {
+	each(t, func(t *testing.T, s *forms.Store, c *dbtest.Clock) {
 		ctx := context.Background()
 		actor := audit.Entry{ActorID: "email:admin@demo.kommune.no", Role: "admin"}
 		kontakt := formdef.Library()["kontakt"]

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,17 +18,10 @@ import (
 	"github.com/torg-ekommune/torg/internal/forms"
 )
 
-type clock struct{ ns atomic.Int64 }
-
-func (c *clock) Now() time.Time      { return time.Unix(0, c.ns.Load()) }
-func (c *clock) Set(t time.Time)     { c.ns.Store(t.UnixNano()) }
-func (c *clock) Add(d time.Duration) { c.ns.Add(int64(d)) }
-
-func each(t *testing.T, fn func(t *testing.T, s *forms.Store, c *clock)) {
+func each(t *testing.T, fn func(t *testing.T, s *forms.Store, c *dbtest.Clock)) {
 	for _, pg := range []bool{false, true} {
 		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
-			c := &clock{}
-			c.Set(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+			c := dbtest.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 			var d *db.DB
 			if pg {
 				d = dbtest.Postgres(t, dbtest.Options{Now: c.Now}, audit.Schema, forms.Schema)
@@ -49,7 +41,7 @@ func submission(d forms.Draft) forms.Submission {
 }
 
 func TestDraftsAndSubmit(t *testing.T) {
-	each(t, func(t *testing.T, s *forms.Store, c *clock) {
+	each(t, func(t *testing.T, s *forms.Store, c *dbtest.Clock) {
 		ctx := context.Background()
 		d, err := s.CreateDraft(ctx, "9999", "barnehageplass", 1, kari, "soker")
 		if err != nil {
@@ -94,7 +86,7 @@ func TestDraftsAndSubmit(t *testing.T) {
 // TestConcurrentDoubleSubmits submits 25 drafts twice each, all at once:
 // 25 submissions, numbered 1 to 25 without gaps or repeats.
 func TestConcurrentDoubleSubmits(t *testing.T) {
-	each(t, func(t *testing.T, s *forms.Store, c *clock) {
+	each(t, func(t *testing.T, s *forms.Store, c *dbtest.Clock) {
 		ctx := context.Background()
 		var drafts []forms.Draft
 		for range 25 {
@@ -149,7 +141,7 @@ func TestConcurrentDoubleSubmits(t *testing.T) {
 }
 
 func TestHookFailureLeavesNothing(t *testing.T) {
-	each(t, func(t *testing.T, s *forms.Store, c *clock) {
+	each(t, func(t *testing.T, s *forms.Store, c *dbtest.Clock) {
 		ctx := context.Background()
 		d, _ := s.CreateDraft(ctx, "9999", "kontakt", 1, kari, "p1")
 		boom := errors.New("outbox full")
@@ -168,7 +160,7 @@ func TestHookFailureLeavesNothing(t *testing.T) {
 }
 
 func TestExpiryAndYear(t *testing.T) {
-	each(t, func(t *testing.T, s *forms.Store, c *clock) {
+	each(t, func(t *testing.T, s *forms.Store, c *dbtest.Clock) {
 		ctx := context.Background()
 		d, _ := s.CreateDraft(ctx, "9999", "kontakt", 1, kari, "p1")
 		c.Add(forms.DraftLifetime + time.Minute)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,17 +17,11 @@ import (
 	"github.com/torg-ekommune/torg/internal/notify/smtptest"
 )
 
-type clock struct{ ns atomic.Int64 }
-
-func (c *clock) Now() time.Time      { return time.Unix(0, c.ns.Load()) }
-func (c *clock) Add(d time.Duration) { c.ns.Add(int64(d)) }
-
-func each(t *testing.T, fn func(t *testing.T, d *db.DB, c *clock)) {
+func each(t *testing.T, fn func(t *testing.T, d *db.DB, c *dbtest.Clock)) {
 	for _, pg := range []bool{false, true} {
 		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
 		t.Run(name, func(t *testing.T) {
-			c := &clock{}
-			c.ns.Store(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC).UnixNano())
+			c := dbtest.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 			var d *db.DB
 			if pg {
 				d = dbtest.Postgres(t, dbtest.Options{Now: c.Now}, notify.Schema)
@@ -64,7 +57,7 @@ func enqueue(t *testing.T, d *db.DB, q *notify.Queue, m notify.Mail) string {
 }
 
 func TestSendOverSMTP(t *testing.T) {
-	each(t, func(t *testing.T, d *db.DB, c *clock) {
+	each(t, func(t *testing.T, d *db.DB, c *dbtest.Clock) {
 		srv := startSMTP(t)
 		q := notify.NewQueue(d)
 		id := enqueue(t, d, q, notify.Mail{Tenant: "9999", To: "kari@example.no", Subject: "Kvittering: søknad om barnehageplass",
@@ -99,7 +92,7 @@ func TestSendOverSMTP(t *testing.T) {
 }
 
 func TestRetryWhenServerRefuses(t *testing.T) {
-	each(t, func(t *testing.T, d *db.DB, c *clock) {
+	each(t, func(t *testing.T, d *db.DB, c *dbtest.Clock) {
 		srv := startSMTP(t)
 		srv.SetFail("451 4.3.0 try again later")
 		q := notify.NewQueue(d)

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,22 +22,13 @@ import (
 
 var schemas = []db.Schema{audit.Schema, outbox.Schema}
 
-// clock is a settable test clock.
-type clock struct{ ns atomic.Int64 }
-
-func (c *clock) Now() time.Time      { return time.Unix(0, c.ns.Load()) }
-func (c *clock) Add(d time.Duration) { c.ns.Add(int64(d)) }
-func newClock() *clock {
-	c := &clock{}
-	c.ns.Store(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC).UnixNano())
-	return c
-}
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-func actor() audit.Entry  { return audit.Entry{ActorID: "test", Role: "system"} }
+func newClock() *dbtest.Clock { return dbtest.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)) }
+func quiet() *slog.Logger     { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func actor() audit.Entry      { return audit.Entry{ActorID: "test", Role: "system"} }
 
 // each runs fn on a fresh SQLite database and, when TORG_TEST_POSTGRES is
 // set, a fresh PostgreSQL database, both on the test clock.
-func each(t *testing.T, fn func(t *testing.T, d *db.DB, c *clock)) {
+func each(t *testing.T, fn func(t *testing.T, d *db.DB, c *dbtest.Clock)) {
 	t.Run("sqlite", func(t *testing.T) {
 		c := newClock()
 		fn(t, dbtest.SQLite(t, dbtest.Options{Now: c.Now}, schemas...), c)
@@ -54,7 +44,7 @@ func each(t *testing.T, fn func(t *testing.T, d *db.DB, c *clock)) {
 type receiver struct {
 	srv       *httptest.Server
 	secret    string
-	clock     *clock
+	clock     *dbtest.Clock
 	failFirst int32
 	mu        sync.Mutex
 	calls     int32
@@ -63,7 +53,7 @@ type receiver struct {
 	badSig    int32
 }
 
-func newReceiver(t *testing.T, c *clock, failFirst int32) *receiver {
+func newReceiver(t *testing.T, c *dbtest.Clock, failFirst int32) *receiver {
 	r := &receiver{secret: "s3cret", clock: c, failFirst: failFirst, byID: map[string]int{}}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
@@ -104,7 +94,7 @@ func enqueue(t *testing.T, d *db.DB, o *outbox.Outbox, typ string) outbox.Event 
 }
 
 func TestRetriesUntilAcknowledged(t *testing.T) {
-	each(t, func(t *testing.T, d *db.DB, c *clock) {
+	each(t, func(t *testing.T, d *db.DB, c *dbtest.Clock) {
 		ctx := context.Background()
 		o := outbox.New(d, audit.New(d))
 		r := newReceiver(t, c, 2)
@@ -146,7 +136,7 @@ func TestRetriesUntilAcknowledged(t *testing.T) {
 }
 
 func TestReceiverDown(t *testing.T) {
-	each(t, func(t *testing.T, d *db.DB, c *clock) {
+	each(t, func(t *testing.T, d *db.DB, c *dbtest.Clock) {
 		ctx := context.Background()
 		o := outbox.New(d, audit.New(d))
 		r := newReceiver(t, c, 0)
@@ -166,7 +156,7 @@ func TestReceiverDown(t *testing.T) {
 }
 
 func TestRollbackLeavesNothing(t *testing.T) {
-	each(t, func(t *testing.T, d *db.DB, c *clock) {
+	each(t, func(t *testing.T, d *db.DB, c *dbtest.Clock) {
 		ctx := context.Background()
 		o := outbox.New(d, audit.New(d))
 		r := newReceiver(t, c, 0)
@@ -188,7 +178,7 @@ func TestRollbackLeavesNothing(t *testing.T) {
 }
 
 func TestTypeFilter(t *testing.T) {
-	each(t, func(t *testing.T, d *db.DB, c *clock) {
+	each(t, func(t *testing.T, d *db.DB, c *dbtest.Clock) {
 		ctx := context.Background()
 		o := outbox.New(d, audit.New(d))
 		forms := newReceiver(t, c, 0)
@@ -207,7 +197,7 @@ func TestTypeFilter(t *testing.T) {
 // TestConcurrentDispatchers runs two dispatchers (two nodes) over the same
 // 200 events: each is delivered exactly once.
 func TestConcurrentDispatchers(t *testing.T) {
-	each(t, func(t *testing.T, d *db.DB, c *clock) {
+	each(t, func(t *testing.T, d *db.DB, c *dbtest.Clock) {
 		ctx := context.Background()
 		o := outbox.New(d, audit.New(d))
 		r := newReceiver(t, c, 0)

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,3 +116,23 @@ func URL(t testing.TB) string {
 // File returns the path of a SQLite file in a new temporary folder, for
 // tests that start the whole program with --data.
 func File(t testing.TB) string { return filepath.Join(t.TempDir(), "torg.db") }
+
+// Clock is a settable clock for tests, safe for concurrent use. Pass its
+// Now to Options.Now.
+type Clock struct{ ns atomic.Int64 }
+
+// NewClock returns a Clock showing t.
+func NewClock(t time.Time) *Clock {
+	c := &Clock{}
+	c.Set(t)
+	return c
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { return time.Unix(0, c.ns.Load()).UTC() }
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// Add moves the clock on by d.
+func (c *Clock) Add(d time.Duration) { c.ns.Add(int64(d)) }
