@@ -79,6 +79,25 @@ type Submission struct {
 	Answers       json.RawMessage
 	Status        string // "received"
 	CreatedAt     time.Time
+	// FormTitle is the form's title in bokmål when it was submitted.
+	FormTitle string
+	// Attachments are the files that came with it, in form order.
+	Attachments []Attachment
+	// Receipt is the signed JSON receipt (package receipt), made in the
+	// submitting transaction; the PDF receipt is made from it on download.
+	Receipt json.RawMessage
+}
+
+// Attachment is a file that came with a submission. Its content is in the
+// blob store under ID, the SHA-256 of the bytes.
+type Attachment struct {
+	// Path is the answer path of the file field, e.g. "tax_assessment" or
+	// "children.0.report".
+	Path        string `json:"path"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
 }
 
 func randomID() string {
@@ -210,9 +229,11 @@ var oslo = func() *time.Location {
 }()
 
 // SubmitHook runs inside the submission's transaction after the
-// submission row is written: it appends the audit entry, the outbox event
-// and the e-mail receipt, so they exist if and only if the submission does.
-type SubmitHook func(ctx context.Context, tx *sql.Tx, sub Submission) error
+// submission row is written (with its reference and time): it appends the
+// audit entry, the outbox event and the e-mail acknowledgement, so they
+// exist if and only if the submission does, and returns the signed receipt
+// to store with it (or nil).
+type SubmitHook func(ctx context.Context, tx *sql.Tx, sub Submission) (receipt json.RawMessage, err error)
 
 // Submit turns owner's draft into a submission with the given (validated)
 // answers, exactly once: called again for the same draft, it returns the
@@ -224,6 +245,13 @@ func (s *Store) Submit(ctx context.Context, sub Submission, hook SubmitHook) (ou
 		return prev, false, nil
 	} else if !errs.Is(errs.NotFound, err) {
 		return Submission{}, false, err
+	}
+	if sub.Attachments == nil {
+		sub.Attachments = []Attachment{}
+	}
+	attachments, err := json.Marshal(sub.Attachments)
+	if err != nil {
+		return Submission{}, false, errs.E(op, err)
 	}
 	err = s.db.GroupTx(ctx, func(tx *sql.Tx) error {
 		now := s.db.Now()
@@ -241,15 +269,24 @@ func (s *Store) Submit(ctx context.Context, sub Submission, hook SubmitHook) (ou
 		}
 		sub.ID, sub.Reference, sub.Status, sub.CreatedAt = randomID(), ref, "received", now
 		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO forms_submissions (tenant_id, id, reference, form_id, version, draft_id, owner, submitter_name, submitter_pid, email, answers, status, created_at)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			sub.Tenant, sub.ID, sub.Reference, sub.FormID, sub.Version, sub.DraftID, sub.Owner, sub.SubmitterName, sub.SubmitterPID, sub.Email, string(sub.Answers), sub.Status, sub.CreatedAt); err != nil {
+			`INSERT INTO forms_submissions (tenant_id, id, reference, form_id, version, draft_id, owner, submitter_name, submitter_pid, email, answers, status, created_at, form_title, attachments, receipt)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '')`,
+			sub.Tenant, sub.ID, sub.Reference, sub.FormID, sub.Version, sub.DraftID, sub.Owner, sub.SubmitterName, sub.SubmitterPID, sub.Email, string(sub.Answers), sub.Status, sub.CreatedAt,
+			sub.FormTitle, string(attachments)); err != nil {
 			return err
 		}
-		if hook != nil {
-			return hook(ctx, tx, sub)
+		if hook == nil {
+			return nil
 		}
-		return nil
+		rec, err := hook(ctx, tx, sub)
+		if err != nil {
+			return err
+		}
+		if len(rec) > 0 {
+			sub.Receipt = rec
+			_, err = tx.ExecContext(ctx, `UPDATE forms_submissions SET receipt = $1 WHERE tenant_id = $2 AND id = $3`, string(rec), sub.Tenant, sub.ID)
+		}
+		return err
 	})
 	if err != nil {
 		// A concurrent call for the same draft won the race: return its work.
@@ -294,14 +331,15 @@ func (s *Store) Submissions(ctx context.Context, tenant, owner string, limit int
 	return out, rows.Err()
 }
 
-const submissionCols = `id, reference, form_id, version, draft_id, owner, submitter_name, submitter_pid, email, answers, status, created_at`
+const submissionCols = `id, reference, form_id, version, draft_id, owner, submitter_name, submitter_pid, email, answers, status, created_at, form_title, attachments, receipt`
 
 type scanner interface{ Scan(...any) error }
 
 func (s *Store) scanSubmission(row scanner, tenant string) (Submission, error) {
 	sub := Submission{Tenant: tenant}
-	var answers string
-	err := row.Scan(&sub.ID, &sub.Reference, &sub.FormID, &sub.Version, &sub.DraftID, &sub.Owner, &sub.SubmitterName, &sub.SubmitterPID, &sub.Email, &answers, &sub.Status, &sub.CreatedAt)
+	var answers, attachments, rec string
+	err := row.Scan(&sub.ID, &sub.Reference, &sub.FormID, &sub.Version, &sub.DraftID, &sub.Owner, &sub.SubmitterName, &sub.SubmitterPID, &sub.Email, &answers, &sub.Status, &sub.CreatedAt,
+		&sub.FormTitle, &attachments, &rec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Submission{}, errs.E(errs.Op("forms.Submission"), errs.NotFound, errs.Key("forms.error.no_submission"))
 	}
@@ -309,6 +347,12 @@ func (s *Store) scanSubmission(row scanner, tenant string) (Submission, error) {
 		return Submission{}, errs.E(errs.Op("forms.Submission"), err)
 	}
 	sub.Answers = json.RawMessage(answers)
+	if rec != "" {
+		sub.Receipt = json.RawMessage(rec)
+	}
+	if err := json.Unmarshal([]byte(attachments), &sub.Attachments); err != nil {
+		return Submission{}, errs.E(errs.Op("forms.Submission"), errs.Internal, fmt.Errorf("attachments of %s: %w", sub.ID, err))
+	}
 	return sub, nil
 }
 

@@ -145,16 +145,24 @@ func TestHookFailureLeavesNothing(t *testing.T) {
 		ctx := context.Background()
 		d, _ := s.CreateDraft(ctx, "9999", "kontakt", 1, kari, "p1")
 		boom := errors.New("outbox full")
-		_, _, err := s.Submit(ctx, submission(d), func(context.Context, *sql.Tx, forms.Submission) error { return boom })
+		_, _, err := s.Submit(ctx, submission(d), func(context.Context, *sql.Tx, forms.Submission) (json.RawMessage, error) { return nil, boom })
 		if !errors.Is(err, boom) {
 			t.Fatalf("Submit = %v", err)
 		}
 		if _, err := s.Draft(ctx, "9999", d.ID, kari); err != nil {
 			t.Errorf("the draft is gone after a failed submit: %v", err)
 		}
-		sub, _, err := s.Submit(ctx, submission(d), nil)
+		in := submission(d)
+		in.Attachments = []forms.Attachment{{Path: "f", ID: "ab", Name: "a.pdf", ContentType: "application/pdf", Size: 3}}
+		sub, _, err := s.Submit(ctx, in, func(context.Context, *sql.Tx, forms.Submission) (json.RawMessage, error) {
+			return json.RawMessage(`{"receipt":{}}`), nil
+		})
 		if err != nil || sub.Reference != "2026/00001" {
 			t.Errorf("after a failed submit, the number was used up: %+v %v", sub, err)
+		}
+		got, err := s.Submission(ctx, "9999", sub.ID, kari)
+		if err != nil || string(got.Receipt) != `{"receipt":{}}` || len(got.Attachments) != 1 || got.Attachments[0] != in.Attachments[0] {
+			t.Errorf("stored submission = %+v, %v", got, err)
 		}
 	})
 }
