@@ -88,13 +88,13 @@ func TestPages(t *testing.T) {
 			want: []string{`<h1 lang="nb">Søknad om barnehageplass</h1>`, "Dette kan du forvente", "Du får svar innen 30 dager.",
 				"Barnehagekontoret",
 				`href="mailto:barnehage@demo.kommune.no"`, `href="tel:&#43;4712345610"`, "<li>fødselsnummeret til barnet</li>",
-				`href="/k/9999/tjenester/familie-og-barn"`, "Sist oppdatert"},
-			// No form page serves the form yet, so no button leads to one.
-			notWant: []string{"/skjema/", "Gå til skjemaet"}},
+				`href="/k/9999/tjenester/familie-og-barn"`, "Sist oppdatert",
+				// The demo publishes the form, so the button leads to it.
+				`href="/k/9999/skjema/barnehageplass"`, "Gå til skjemaet"}},
 		{name: "service in nynorsk", path: "/k/9999/tjeneste/soknad-om-skoleskyss?lang=nn", status: 200,
-			want: []string{"Søknad om skuleskyss", "Dette kan du vente deg", "Du får svar innan 21 dagar."}, notWant: []string{"/skjema/"}},
+			want: []string{"Søknad om skuleskyss", "Dette kan du vente deg", "Du får svar innan 21 dagar.", `href="/k/9999/skjema/skoleskyss"`}},
 		{name: "service in English", path: "/k/9999/tjeneste/kontakt-kommunen?lang=en", status: 200,
-			want: []string{`<h1 lang="en">Contact the municipality</h1>`, "What you can expect", "within 5 days"}, notWant: []string{"/skjema/"}},
+			want: []string{`<h1 lang="en">Contact the municipality</h1>`, "What you can expect", "within 5 days", `href="/k/9999/skjema/kontakt"`}},
 		{name: "service without a form", path: "/k/9999/tjeneste/fastlege-og-legevakt", status: 200,
 			want: []string{"Fastlege og legevakt", "116 117"}, notWant: []string{"/skjema/", "Dette kan du forvente</h2>\n<p><strong>"}},
 		{name: "information page", path: "/k/9999/info/eiendomsskatt", status: 200,

@@ -54,7 +54,7 @@ func serve(env Env, args []string, isDemo bool) error {
 	defer srv.Close()
 	if isDemo {
 		pub, _ := url.Parse(cfg.PublicURL)
-		if err := demo.Seed(ctx, demo.Services{Tenants: srv.Tenants, Identity: srv.Identity, Catalog: srv.Catalog}, []string{pub.Hostname()}); err != nil {
+		if err := demo.Seed(ctx, demo.Services{Tenants: srv.Tenants, Identity: srv.Identity, Catalog: srv.Catalog, Forms: srv.Forms}, []string{pub.Hostname()}); err != nil {
 			ln.Close()
 			return fmt.Errorf("seed demo: %w", err)
 		}

@@ -9,10 +9,13 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"sort"
 
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/catalog"
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/forms"
+	"github.com/torg-ekommune/torg/internal/forms/formdef"
 	"github.com/torg-ekommune/torg/internal/identity"
 	"github.com/torg-ekommune/torg/internal/kommunenr"
 	"github.com/torg-ekommune/torg/internal/tenant"
@@ -41,6 +44,9 @@ type Services struct {
 	Identity *identity.Service
 	// Catalog, when set, gets the demo service catalogue (catalog.Seed).
 	Catalog *catalog.Service
+	// Forms, when set, gets the demo form definitions (formdef.Library),
+	// published and shared in the library.
+	Forms *forms.Store
 }
 
 // Seed creates the demo municipality with host names hosts (e.g.
@@ -68,5 +74,31 @@ func Seed(ctx context.Context, s Services, hosts []string) error {
 	if s.Catalog != nil {
 		all = append(all, catalog.Seed(ctx, s.Catalog, Number))
 	}
+	if s.Forms != nil {
+		all = append(all, seedForms(ctx, s.Forms, actor))
+	}
 	return errors.Join(all...)
+}
+
+// seedForms publishes the library's demo forms in the demo municipality
+// and shares each new version. Publishing an unchanged definition makes no
+// new version, so this is safe on every start.
+func seedForms(ctx context.Context, store *forms.Store, actor audit.Entry) error {
+	ids := make([]string, 0, 3)
+	for id := range formdef.Library() {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p, err := store.Publish(ctx, Number, formdef.Library()[id], "", actor)
+		if err != nil {
+			return err
+		}
+		if !p.PublishedAt.IsZero() {
+			if _, err := store.Share(ctx, Number, id, actor); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

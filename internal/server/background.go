@@ -38,8 +38,8 @@ func (s *Server) startBackground() error {
 	return nil
 }
 
-// housekeeping removes expired sessions and unfinished sign-ins every ten
-// minutes.
+// housekeeping removes expired sessions, unfinished sign-ins and drafts
+// past their lifetime every ten minutes.
 func (s *Server) housekeeping(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -48,6 +48,11 @@ func (s *Server) housekeeping(ctx context.Context) {
 			s.Log.Error("housekeeping: sessions", "err", err)
 		} else if n > 0 {
 			s.Log.Info("housekeeping: removed expired sessions and sign-ins", "rows", n)
+		}
+		if n, err := s.Forms.DeleteExpiredDrafts(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("housekeeping: drafts", "err", err)
+		} else if n > 0 {
+			s.Log.Info("housekeeping: removed expired drafts", "rows", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/blob"
 	"github.com/torg-ekommune/torg/internal/catalog"
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/db"
@@ -110,6 +112,8 @@ type Server struct {
 	Outbox   *outbox.Outbox
 	Forms    *forms.Store
 	Mail     *notify.Queue
+	// Blobs holds uploaded files, in the data folder.
+	Blobs *blob.Dir
 	// background are the loops Serve runs beside the HTTP server.
 	background []func(context.Context)
 	// Handler serves every route.
@@ -191,7 +195,17 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	s.Catalog = catalog.New(d, s.Audit)
-	if err := catalog.Routes(router.Mux, shell, s.Catalog, nil); /* no form pages yet */ err != nil {
+	if err := catalog.Routes(router.Mux, shell, s.Catalog, s.Forms.Serves); err != nil {
+		return nil, err
+	}
+	if cfg.Data == "" {
+		return nil, errors.New("--data / TORG_DATA: a folder is needed for uploaded files, also with PostgreSQL")
+	}
+	if s.Blobs, err = blob.OpenDir(filepath.Join(cfg.Data, "filer")); err != nil {
+		return nil, err
+	}
+	if err := forms.Routes(router.Mux, shell, forms.PageDeps{Store: s.Forms, Blobs: s.Blobs, Outbox: s.Outbox, Mail: s.Mail, Identity: s.Identity,
+		Secure: cfg.Secure(), ProcessingDays: s.processingDays}); err != nil {
 		return nil, err
 	}
 	router.Mux.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
@@ -219,6 +233,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	root.Handle("/", router)
 	s.Handler = shell.Wrap(root, web.Options{Secure: cfg.Secure(), MaxBody: cfg.MaxBody, FormActions: s.Identity.FormActions(), Metrics: metrics, TrustedProxies: cfg.TrustedProxies})
 	return s, nil
+}
+
+// processingDays is the promised processing time of the service that uses
+// formID, from the catalogue's service declaration; 0 when none says.
+func (s *Server) processingDays(ctx context.Context, tenant, formID string) int {
+	m, err := s.Catalog.ServiceByForm(ctx, tenant, formID)
+	if err != nil {
+		return 0
+	}
+	return m.ProcessingDays
 }
 
 // startTestIdP builds the test provider at PUBLIC_URL/testidp and points
@@ -337,10 +361,13 @@ func (s *Server) registerDBMetrics() {
 	gauge("torg_db_read_wait_seconds_total", "Time spent waiting for a read connection.", func(_, r sqlStats) float64 { return r.WaitDuration.Seconds() })
 }
 
-// Close closes the database and the test mail server.
+// Close closes the database, the file store and the test mail server.
 func (s *Server) Close() error {
 	if s.TestMail != nil {
 		s.TestMail.Close()
+	}
+	if s.Blobs != nil {
+		s.Blobs.Close()
 	}
 	return s.DB.Close()
 }

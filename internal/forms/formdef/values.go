@@ -592,16 +592,18 @@ func normFiles(fl *Field, raw any, r *normResult, fail func(string, ...any) *nor
 		case f.Size <= 0:
 			return fail(KeyFileEmpty, f.Name)
 		case !slices.Contains(fl.EffectiveAccept(), f.ContentType):
-			return fail(KeyFileType, f.Name, fileTypes(fl.EffectiveAccept()))
+			return fail(KeyFileType, f.Name, TypeNames(fl.EffectiveAccept()))
 		case f.Size > fl.EffectiveMaxSize():
-			return fail(KeyFileSize, f.Name, formatSize(fl.EffectiveMaxSize()))
+			return fail(KeyFileSize, f.Name, FormatSize(fl.EffectiveMaxSize()))
 		}
 	}
 	return r
 }
 
 // fileTypes names content types the way people know them: "PDF, JPEG, PNG".
-func fileTypes(types []string) string {
+// TypeNames names content types the way people know them, for messages:
+// "PDF, JPEG, PNG".
+func TypeNames(types []string) string {
 	names := make([]string, len(types))
 	for i, t := range types {
 		switch t {
@@ -613,6 +615,10 @@ func fileTypes(types []string) string {
 			names[i] = "PNG"
 		case "image/heic":
 			names[i] = "HEIC"
+		case "image/gif":
+			names[i] = "GIF"
+		case "image/webp":
+			names[i] = "WebP"
 		case "text/plain":
 			names[i] = "TXT"
 		default:
@@ -622,9 +628,9 @@ func fileTypes(types []string) string {
 	return strings.Join(names, ", ")
 }
 
-// formatSize writes a size in bytes as whole MB or kB (1 MB = 1 048 576
-// bytes).
-func formatSize(n int64) string {
+// FormatSize writes a size in bytes as whole MB or kB (1 MB = 1 048 576
+// bytes), for messages.
+func FormatSize(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return strconv.FormatInt(n>>20, 10) + " MB"

@@ -81,7 +81,7 @@ func Start(t testing.TB, o Options) *Server {
 		cancel()
 		t.Fatal(err)
 	}
-	if err := demo.Seed(ctx, demo.Services{Tenants: srv.Tenants, Identity: srv.Identity, Catalog: srv.Catalog}, nil); err != nil {
+	if err := demo.Seed(ctx, demo.Services{Tenants: srv.Tenants, Identity: srv.Identity, Catalog: srv.Catalog, Forms: srv.Forms}, nil); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -198,4 +198,5 @@ func ReadAll(t testing.TB, resp *http.Response) (*http.Response, string) { retur
 // its base), for tests that walk them all, such as the tenant isolation
 // test. Modules add their routes here when they add pages.
 var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css", "logo", "logg-inn", "tilsett/logg-inn", "sprak?lang=nn", "kvittering/kontroller", "kvittering/nokler.json",
-	"tjenester", "tjenester/familie-og-barn", "tjeneste/soknad-om-barnehageplass", "info/eiendomsskatt", "sok?q=barnehage", "sok?q=og", "sok"}
+	"tjenester", "tjenester/familie-og-barn", "tjeneste/soknad-om-barnehageplass", "info/eiendomsskatt", "sok?q=barnehage", "sok?q=og", "sok",
+	"skjema/barnehageplass", "skjema/kontakt", "skjema/skoleskyss"}
