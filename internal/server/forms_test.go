@@ -219,6 +219,32 @@ func TestKindergartenApplication(t *testing.T) {
 			if err != nil || len(ds) != 1 {
 				t.Fatalf("deliveries = %+v, %v", ds, err)
 			}
+
+			// Min side lists it; a new draft shows up there too; the
+			// download holds the answers. Kari's own submitting is not
+			// "someone looked at your data".
+			f.page = base + "skjema/skoleskyss"
+			f.post(nil, http.StatusSeeOther)
+			f.page = base + "min-side"
+			body = f.get()
+			for _, want := range []string{ref[1], "Søknad om barnehageplass", "Mottatt", `href="/k/9999/innsending/`, "Fortsett «Søknad om skoleskyss»",
+				"Ingen ansatte har sett opplysninger om deg", `href="/k/9999/min-side/mine-data.json"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("Min side lacks %q", want)
+				}
+			}
+			f.page = base + "min-side/mine-data.json"
+			body = f.get()
+			for _, want := range []string{`"reference": "` + ref[1] + `"`, `"child_name": "Emma Nordmann"`, `"form_id": "skoleskyss"`, `"access_log": []`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("my data lacks %q:\n%s", want, body)
+				}
+			}
+			if resp, _ := servertest.Get(t, ola, base+"min-side/mine-data.json"); resp.StatusCode != 200 {
+				t.Errorf("Ola's download: %d", resp.StatusCode)
+			} else if _, b := servertest.Get(t, ola, base+"min-side/mine-data.json"); strings.Contains(b, ref[1]) {
+				t.Error("Ola's download holds Kari's submission")
+			}
 		})
 	}
 }

@@ -187,10 +187,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err := s.Identity.Routes(router.Mux, shell); err != nil {
 		return nil, err
 	}
-	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit); err != nil {
+	s.Forms = forms.NewStore(d, s.Audit)
+	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit, s.Forms); err != nil {
 		return nil, err
 	}
-	s.Forms = forms.NewStore(d, s.Audit)
 	if err := forms.ReceiptRoutes(router.Mux, shell, s.Forms); err != nil {
 		return nil, err
 	}
