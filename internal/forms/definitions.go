@@ -186,3 +186,31 @@ func (s *Store) Adopt(ctx context.Context, tenant, fromTenant, formID string, ve
 	}
 	return s.Publish(ctx, tenant, []byte(def), fmt.Sprintf("%s/%s/%d", fromTenant, formID, version), actor)
 }
+
+// Forms lists the latest published version of each of tenant's forms, by
+// form id, for the administrators' list.
+func (s *Store) Forms(ctx context.Context, tenant string) ([]Published, error) {
+	const op = errs.Op("forms.Forms")
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT d.version, d.definition, d.adopted_from, d.published_at FROM forms_definitions d
+		WHERE d.tenant_id = $1 AND d.version = (SELECT MAX(version) FROM forms_definitions m WHERE m.tenant_id = d.tenant_id AND m.form_id = d.form_id)
+		ORDER BY d.form_id`, tenant)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	defer rows.Close()
+	var out []Published
+	for rows.Next() {
+		var p Published
+		var def string
+		if err := rows.Scan(&p.Version, &def, &p.AdoptedFrom, &p.PublishedAt); err != nil {
+			return nil, errs.E(op, err)
+		}
+		if p.Form, err = formdef.Parse([]byte(def)); err != nil {
+			return nil, errs.E(op, errs.Internal, fmt.Errorf("stored form no longer parses: %w", err))
+		}
+		p.Form.Version = int(p.Version)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -64,7 +64,8 @@ type pageHandlers struct {
 //	GET  /innsending/{id}/kvittering.pdf             the signed PDF receipt
 //	GET  /innsending/{id}/kvittering.json            the signed JSON receipt
 func Routes(mux *http.ServeMux, shell *web.Shell, deps PageDeps) error {
-	pages, err := shell.Pages(templateFS, "templates/start.html", "templates/page.html", "templates/summary.html", "templates/submitted.html")
+	pages, err := shell.PagesWith(templateFS, []string{"templates/field.partial.html"},
+		"templates/start.html", "templates/page.html", "templates/summary.html", "templates/submitted.html")
 	if err != nil {
 		return err
 	}

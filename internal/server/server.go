@@ -208,6 +208,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		Secure: cfg.Secure(), ProcessingDays: s.processingDays}); err != nil {
 		return nil, err
 	}
+	if err := forms.AdminRoutes(router.Mux, shell, s.Forms, s.Identity); err != nil {
+		return nil, err
+	}
 	router.Mux.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
 	router.Use(s.Identity.Load)
 

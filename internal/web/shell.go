@@ -136,11 +136,23 @@ type Pages struct {
 // name without folder and extension, e.g. "templates/minside.html" is
 // "minside".
 func (s *Shell) Pages(fsys fs.FS, files ...string) (*Pages, error) {
+	return s.PagesWith(fsys, nil, files...)
+}
+
+// PagesWith is Pages with shared templates: every file of partials (which
+// only define named templates, e.g. one form field) is parsed with each
+// page.
+func (s *Shell) PagesWith(fsys fs.FS, partials []string, files ...string) (*Pages, error) {
 	p := &Pages{shell: s, byKey: map[string]*template.Template{}}
 	for _, f := range files {
 		t, err := s.layout.Clone()
 		if err != nil {
 			return nil, err
+		}
+		if len(partials) > 0 {
+			if _, err := t.ParseFS(fsys, partials...); err != nil {
+				return nil, fmt.Errorf("web: partials for %s: %w", f, err)
+			}
 		}
 		if _, err := t.ParseFS(fsys, f); err != nil {
 			return nil, fmt.Errorf("web: page %s: %w", f, err)
