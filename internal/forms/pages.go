@@ -32,8 +32,9 @@ type PageDeps struct {
 	// of the service that uses formID, from its service declaration.
 	ProcessingDays func(ctx context.Context, tenant, formID string) int
 	// SurveyTicket, when set, gives the ticket for the anonymous
-	// satisfaction question shown on the receipt page.
-	SurveyTicket func(ctx context.Context, tenant, formID string) (string, error)
+	// satisfaction question shown on the receipt page of a submission: the
+	// same ticket each time for the same submission, so it is answered once.
+	SurveyTicket func(ctx context.Context, tenant, formID, submissionID string) (string, error)
 	// AnonymousStarts limits how many drafts one client address may start
 	// without signing in; nil means 60 an hour.
 	AnonymousStarts *web.Limiter

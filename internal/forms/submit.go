@@ -294,7 +294,7 @@ func (h *pageHandlers) submitted(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Service, v.ProcessingDays = rec.Service, rec.ProcessingDays
 	if h.SurveyTicket != nil {
-		if v.Ticket, err = h.SurveyTicket(r.Context(), c.Tenant.ID, sub.FormID); err != nil {
+		if v.Ticket, err = h.SurveyTicket(r.Context(), c.Tenant.ID, sub.FormID, sub.ID); err != nil {
 			h.shell.Logger().Warn("survey ticket", "err", err)
 			v.Ticket = ""
 		}

@@ -54,6 +54,11 @@ func (s *Server) housekeeping(ctx context.Context) {
 		} else if n > 0 {
 			s.Log.Info("housekeeping: removed expired drafts", "rows", n)
 		}
+		if n, err := s.Feedback.DeleteExpiredTickets(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("housekeeping: survey tickets", "err", err)
+		} else if n > 0 {
+			s.Log.Info("housekeeping: removed expired survey tickets", "rows", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

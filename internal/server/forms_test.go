@@ -181,6 +181,23 @@ func TestKindergartenApplication(t *testing.T) {
 				t.Fatalf("receipt page:\n%s", body)
 			}
 
+			// The satisfaction question: the same ticket on every view of
+			// the receipt page, answered once.
+			ticket := regexp.MustCompile(`name="billett" value="([^"]+)"`).FindStringSubmatch(body)
+			if ticket == nil {
+				t.Fatal("no satisfaction question on the receipt page")
+			}
+			if again := f.get(); !strings.Contains(again, ticket[1]) {
+				t.Error("the receipt page gives a new ticket on every view")
+			}
+			answer := url.Values{"billett": {ticket[1]}, "score": {"5"}, "kommentar": {"Greit"}}
+			if resp, b := servertest.PostForm(t, f.c, base+"tilbakemelding", answer); resp.StatusCode != 200 {
+				t.Errorf("answer: %d\n%s", resp.StatusCode, b)
+			}
+			if resp, _ := servertest.PostForm(t, f.c, base+"tilbakemelding", answer); resp.StatusCode != http.StatusConflict {
+				t.Errorf("second answer with the same ticket: %d", resp.StatusCode)
+			}
+
 			// Both receipt files verify with the published keys.
 			_, jwks := servertest.Get(t, f.c, base+"kvittering/nokler.json")
 			keys, err := receipt.ParsePublicKeys([]byte(jwks))

@@ -43,6 +43,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
+	"github.com/torg-ekommune/torg/internal/feedback"
 	"github.com/torg-ekommune/torg/internal/forms"
 	"github.com/torg-ekommune/torg/internal/forms/formdef"
 	"github.com/torg-ekommune/torg/internal/i18n"
@@ -60,7 +61,7 @@ import (
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -78,6 +79,7 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(forms.Messages()) },
 		func() error { return cat.AddFS(formdef.Messages()) },
 		func() error { return cat.AddFS(receipt.Messages()) },
+		func() error { return cat.AddFS(feedback.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -111,6 +113,8 @@ type Server struct {
 	TestMail *smtptest.Server
 	Outbox   *outbox.Outbox
 	Forms    *forms.Store
+	// Feedback is satisfaction answers and channel registrations.
+	Feedback *feedback.Service
 	Mail     *notify.Queue
 	// Blobs holds uploaded files, in the data folder.
 	Blobs *blob.Dir
@@ -204,8 +208,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if s.Blobs, err = blob.OpenDir(filepath.Join(cfg.Data, "filer")); err != nil {
 		return nil, err
 	}
+	s.Feedback = feedback.New(d, s.Audit)
 	if err := forms.Routes(router.Mux, shell, forms.PageDeps{Store: s.Forms, Blobs: s.Blobs, Outbox: s.Outbox, Mail: s.Mail, Identity: s.Identity,
-		Secure: cfg.Secure(), ProcessingDays: s.processingDays}); err != nil {
+		Secure: cfg.Secure(), ProcessingDays: s.processingDays, SurveyTicket: s.Feedback.TicketFor}); err != nil {
+		return nil, err
+	}
+	if err := feedback.Routes(router.Mux, shell, s.Feedback, s.Identity, feedbackServices{s}); err != nil {
 		return nil, err
 	}
 	if err := forms.AdminRoutes(router.Mux, shell, s.Forms, s.Identity); err != nil {

@@ -199,4 +199,6 @@ func ReadAll(t testing.TB, resp *http.Response) (*http.Response, string) { retur
 // test. Modules add their routes here when they add pages.
 var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css", "logo", "logg-inn", "tilsett/logg-inn", "sprak?lang=nn", "kvittering/kontroller", "kvittering/nokler.json",
 	"tjenester", "tjenester/familie-og-barn", "tjeneste/soknad-om-barnehageplass", "info/eiendomsskatt", "sok?q=barnehage", "sok?q=og", "sok",
-	"skjema/barnehageplass", "skjema/kontakt", "skjema/skoleskyss"}
+	"skjema/barnehageplass", "skjema/kontakt", "skjema/skoleskyss", "min-side/mine-data.json", "tilsett/skjema", "tilsett/skjema/ny",
+	"tilsett/skjema/rediger/kontakt",
+	"tilbakemelding", "tilbakemelding?billett=x", "tilsett/kanalar", "tilsett/styringsdata", "tilsett/styringsdata.csv", "tilsett/styringsdata?ar=2026"}
