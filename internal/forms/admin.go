@@ -106,8 +106,9 @@ func (h *adminHandlers) edit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Form.Version = 0
-	def, err := json.MarshalIndent(p.Form, "", "  ")
+	f := *p.Form // the parsed form is shared (cached): change a copy
+	f.Version = 0
+	def, err := json.MarshalIndent(&f, "", "  ")
 	if err != nil {
 		return errs.E(errs.Internal, err)
 	}

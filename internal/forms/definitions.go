@@ -72,17 +72,33 @@ func (s *Store) Publish(ctx context.Context, tenant string, data []byte, adopted
 
 // Definition returns version of formID in tenant, the latest when version
 // is 0. Errors: NotFound.
+//
+// A published version never changes, so parsed versions are kept in
+// memory: every step of a form reads its definition, and parsing is most
+// of the cost of a step. Asking for the latest version still asks the
+// database which version that is, so a version published on another node
+// is seen at once.
 func (s *Store) Definition(ctx context.Context, tenant, formID string, version int64) (Published, error) {
 	const op = errs.Op("forms.Definition")
-	q := `SELECT version, definition, adopted_from, published_at FROM forms_definitions WHERE tenant_id = $1 AND form_id = $2 AND version = $3`
-	args := []any{tenant, formID, version}
 	if version == 0 {
-		q = `SELECT version, definition, adopted_from, published_at FROM forms_definitions WHERE tenant_id = $1 AND form_id = $2 ORDER BY version DESC LIMIT 1`
-		args = args[:2]
+		err := s.db.QueryRowContext(ctx, `SELECT version FROM forms_definitions WHERE tenant_id = $1 AND form_id = $2 ORDER BY version DESC LIMIT 1`,
+			tenant, formID).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Published{}, errs.E(op, errs.NotFound, errs.Key("forms.error.no_form"))
+		}
+		if err != nil {
+			return Published{}, errs.E(op, err)
+		}
+	}
+	key := definitionKey{tenant, formID, version}
+	if p, ok := s.parsed.Load(key); ok {
+		return p.(Published), nil
 	}
 	var p Published
 	var def string
-	err := s.db.QueryRowContext(ctx, q, args...).Scan(&p.Version, &def, &p.AdoptedFrom, &p.PublishedAt)
+	err := s.db.QueryRowContext(ctx,
+		`SELECT version, definition, adopted_from, published_at FROM forms_definitions WHERE tenant_id = $1 AND form_id = $2 AND version = $3`,
+		tenant, formID, version).Scan(&p.Version, &def, &p.AdoptedFrom, &p.PublishedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Published{}, errs.E(op, errs.NotFound, errs.Key("forms.error.no_form"))
 	}
@@ -95,7 +111,15 @@ func (s *Store) Definition(ctx context.Context, tenant, formID string, version i
 		return Published{}, errs.E(op, errs.Internal, fmt.Errorf("stored form %s/%d no longer parses: %w", formID, p.Version, err))
 	}
 	p.Form.Version = int(p.Version)
+	s.parsed.Store(key, p)
 	return p, nil
+}
+
+// definitionKey names one published version, for the cache of parsed
+// definitions.
+type definitionKey struct {
+	tenant, form string
+	version      int64
 }
 
 // Serves reports whether tenant has published formID, for the catalogue's
@@ -123,8 +147,10 @@ func (s *Store) Share(ctx context.Context, tenant, formID string, actor audit.En
 	if err != nil {
 		return LibraryEntry{}, errs.E(op, err)
 	}
-	p.Form.Version = 0
-	def, err := json.Marshal(p.Form)
+	// The parsed form is shared (cached): change a copy.
+	f := *p.Form
+	f.Version = 0
+	def, err := json.Marshal(&f)
 	if err != nil {
 		return LibraryEntry{}, errs.E(op, err)
 	}

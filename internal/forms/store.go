@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/torg-ekommune/torg/internal/audit"
@@ -43,6 +44,9 @@ type Store struct {
 	audit *audit.Log
 	// DraftLifetime is how long an untouched draft is kept.
 	DraftLifetime time.Duration
+	// parsed caches parsed definitions by definitionKey; published
+	// versions never change.
+	parsed sync.Map
 }
 
 // NewStore returns a Store on d.
@@ -118,7 +122,7 @@ func (s *Store) CreateDraft(ctx context.Context, tenant, formID string, version 
 	now := s.db.Now()
 	d := Draft{Tenant: tenant, ID: randomID(), FormID: formID, Version: version, Owner: owner, Answers: json.RawMessage("{}"),
 		Page: firstPage, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.DraftLifetime)}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.GroupTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO forms_drafts (tenant_id, id, form_id, version, owner, answers, page, created_at, updated_at, expires_at)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)`,
