@@ -58,9 +58,10 @@ Commands:
   tenant    add or list municipalities, or set one's staff identity provider (tenant add|list|staff-idp)
   user      grant, revoke or list staff roles (user grant --help)
   audit     verify the audit log's hash chain (audit verify --help)
-  loadtest  load a running Torg with page views (loadtest pages --help)
+  loadtest  load a running Torg with page views or form submissions (loadtest pages|submit --help)
   form      publish a form definition (form publish --help)
   receipt   check that a receipt (PDF or JSON) is genuine (receipt verify --help)
+  apiclient API clients of a municipality's domain systems (apiclient add|list|revoke --help)
   version   print the version
 
 Every command that touches data takes --data DIR and --database-url URL
@@ -120,6 +121,8 @@ func run(env Env) error {
 		return receiptCmd(env, args)
 	case "form":
 		return formCmd(env, args)
+	case "apiclient":
+		return apiclientCmd(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "torg", Version())
 		return nil

@@ -17,12 +17,14 @@ import (
 //
 // Use it on hot write paths with many concurrent writers (submissions,
 // signatures, votes); fn must be short and must not call Tx or GroupTx. A
-// panic in fn becomes its error. On PostgreSQL, which groups commits of
-// concurrent connections itself, GroupTx is Tx.
+// panic in fn becomes its error.
+//
+// PostgreSQL groups the commits of concurrent connections itself, but not
+// of transactions that wait for each other's row locks: callers that all
+// take the same row (a municipality's reference counter, the head of its
+// audit chain) would each hold it through their own commit and fsync. So
+// GroupTx batches on PostgreSQL too.
 func (d *DB) GroupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if d.dialect != SQLite {
-		return d.Tx(ctx, func(tx *sql.Tx) error { return runSafely(fn, tx) })
-	}
 	req := &groupReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	d.group.once.Do(func() { d.group.reqs = make(chan *groupReq, 1024) })
 	select {

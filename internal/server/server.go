@@ -37,6 +37,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/torg-ekommune/torg/internal/api"
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/blob"
 	"github.com/torg-ekommune/torg/internal/catalog"
@@ -61,7 +62,7 @@ import (
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -80,6 +81,7 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(formdef.Messages()) },
 		func() error { return cat.AddFS(receipt.Messages()) },
 		func() error { return cat.AddFS(feedback.Messages()) },
+		func() error { return cat.AddFS(api.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -115,7 +117,9 @@ type Server struct {
 	Forms    *forms.Store
 	// Feedback is satisfaction answers and channel registrations.
 	Feedback *feedback.Service
-	Mail     *notify.Queue
+	// API keeps the API clients of the municipalities' domain systems.
+	API  *api.Service
+	Mail *notify.Queue
 	// Blobs holds uploaded files, in the data folder.
 	Blobs *blob.Dir
 	// background are the loops Serve runs beside the HTTP server.
@@ -219,6 +223,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err := forms.AdminRoutes(router.Mux, shell, s.Forms, s.Identity); err != nil {
 		return nil, err
 	}
+	s.API = api.New(d, s.Audit)
+	if err := api.Routes(router.Mux, shell, api.Deps{Service: s.API, Forms: s.Forms, Blobs: s.Blobs, PublicURL: cfg.PublicURL}); err != nil {
+		return nil, err
+	}
 	router.Mux.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
 	router.Use(s.Identity.Load)
 
@@ -234,6 +242,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	root.HandleFunc("GET /readyz", s.ready)
 	root.Handle("GET /metrics", s.metricsGuard(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	root.HandleFunc("GET /static/{file}", shell.ServeStatic)
+	root.Handle("GET /api/openapi.json", api.OpenAPI(cfg.PublicURL))
 	if s.TestIdP != nil {
 		root.Handle("/testidp/", s.TestIdP)
 	}

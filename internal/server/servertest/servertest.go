@@ -201,4 +201,5 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"tjenester", "tjenester/familie-og-barn", "tjeneste/soknad-om-barnehageplass", "info/eiendomsskatt", "sok?q=barnehage", "sok?q=og", "sok",
 	"skjema/barnehageplass", "skjema/kontakt", "skjema/skoleskyss", "min-side/mine-data.json", "tilsett/skjema", "tilsett/skjema/ny",
 	"tilsett/skjema/rediger/kontakt",
-	"tilbakemelding", "tilbakemelding?billett=x", "tilsett/kanalar", "tilsett/styringsdata", "tilsett/styringsdata.csv", "tilsett/styringsdata?ar=2026"}
+	"tilbakemelding", "tilbakemelding?billett=x", "tilsett/kanalar", "tilsett/styringsdata", "tilsett/styringsdata.csv", "tilsett/styringsdata?ar=2026",
+	"api/openapi.json", "api/v1/submissions"}
