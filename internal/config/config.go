@@ -45,6 +45,7 @@ type Config struct {
 	MaxBody         int64
 	SignInRate      int // sign-ins one client address may start per minute
 	SessionIdle     time.Duration
+	DraftLifetime   time.Duration // how long an untouched form draft is kept
 	SessionMax      time.Duration
 	ShutdownTimeout time.Duration
 }
@@ -108,6 +109,7 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 			spec{"session-idle", "TORG_SESSION_IDLE", "30m", "sign out after this long without use (Go duration)"},
 			spec{"session-max", "TORG_SESSION_MAX", "12h", "sign out this long after sign-in (Go duration)"},
 			spec{"shutdown-timeout", "TORG_SHUTDOWN_TIMEOUT", "20s", "how long to let requests finish at SIGTERM (Go duration)"},
+			spec{"draft-lifetime", "TORG_DRAFT_LIFETIME", "720h", "delete a form draft this long after its last change (Go duration; 720h is 30 days)"},
 		)
 	}
 	for _, s := range specs {
@@ -232,6 +234,7 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 		c.SessionIdle = durSetting(get, "session-idle", time.Minute, 24*time.Hour, &errs)
 		c.SessionMax = durSetting(get, "session-max", time.Minute, 7*24*time.Hour, &errs)
 		c.ShutdownTimeout = durSetting(get, "shutdown-timeout", time.Second, 10*time.Minute, &errs)
+		c.DraftLifetime = durSetting(get, "draft-lifetime", time.Hour, 366*24*time.Hour, &errs)
 		return c, errors.Join(errs...)
 	}
 }

@@ -52,6 +52,7 @@ func TestBadSettings(t *testing.T) {
 		{"log level", []string{"--log-level", "loud"}, nil, "--log-level / TORG_LOG_LEVEL"},
 		{"bool", []string{"--migrate", "maybe"}, nil, "--migrate / TORG_MIGRATE"},
 		{"duration", []string{"--session-idle", "forever"}, nil, "--session-idle / TORG_SESSION_IDLE"},
+		{"draft lifetime too short", []string{"--draft-lifetime", "5m"}, nil, "--draft-lifetime / TORG_DRAFT_LIFETIME"},
 		{"public url", []string{"--public-url", "ftp://x"}, nil, "--public-url / TORG_PUBLIC_URL"},
 		{"database", nil, map[string]string{"TORG_DATABASE_URL": "mysql://root:pw@x/db"}, "--database-url / TORG_DATABASE_URL"},
 		{"no identity provider", []string{"--test-idp", "false"}, nil, "TORG_CITIZEN_ISSUER"},

@@ -196,6 +196,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	s.Forms = forms.NewStore(d, s.Audit)
+	if cfg.DraftLifetime > 0 {
+		s.Forms.DraftLifetime = cfg.DraftLifetime
+	}
 	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit, s.Forms); err != nil {
 		return nil, err
 	}
