@@ -73,6 +73,7 @@ type Event struct {
 type Outbox struct {
 	db    *db.DB
 	audit *audit.Log
+	subs  subscribers
 }
 
 // New returns an Outbox on d.
@@ -89,8 +90,9 @@ func NewID() string {
 }
 
 // Enqueue writes e inside the caller's transaction, with a delivery for
-// every active webhook of the municipality that wants its type, so the
-// event exists if and only if the change commits. Errors: Invalid for an
+// every active webhook of the municipality that wants its type and work
+// for every in-process subscriber that wants it (Subscribe), so the event
+// exists if and only if the change commits. Errors: Invalid for an
 // event without tenant or type, or with data that is not JSON.
 func (o *Outbox) Enqueue(ctx context.Context, tx *sql.Tx, e Event) (Event, error) {
 	const op = errs.Op("outbox.Enqueue")
@@ -134,6 +136,9 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *sql.Tx, e Event) (Event, error
 			e.Tenant, e.ID, id, e.Time); err != nil {
 			return e, errs.E(op, err)
 		}
+	}
+	if err := o.enqueueSubscribers(ctx, tx, e); err != nil {
+		return e, errs.E(op, err)
 	}
 	return e, nil
 }

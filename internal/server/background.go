@@ -18,6 +18,9 @@ func (s *Server) startBackground() error {
 	s.Mail = notify.NewQueue(s.DB)
 	disp := outbox.NewDispatcher(s.DB, s.Log.With("component", "outbox"), outbox.DispatchOptions{Source: s.Config.PublicURL})
 	s.background = append(s.background, disp.Run)
+	s.background = append(s.background, func(ctx context.Context) {
+		s.Outbox.RunSubscribers(ctx, s.Log.With("component", "subscribers"), outbox.SubscriberOptions{})
+	})
 
 	smtpCfg := notify.SMTPConfig{Addr: s.Config.SMTPAddr, From: s.Config.SMTPFrom, Username: s.Config.SMTPUsername, Password: s.Config.SMTPPassword}
 	if smtpCfg.Addr == "" && s.Config.TestIdP {
