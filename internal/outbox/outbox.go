@@ -4,8 +4,11 @@
 // municipality that wants its type, as a CloudEvents 1.0 JSON document
 // signed with HMAC-SHA256, retrying with backoff until the receiver answers
 // 2xx. A receiver that is down for a week gets every event when it comes
-// back. It owns the tables outbox_events, outbox_webhooks and
-// outbox_deliveries.
+// back. Other modules of Torg take events too (Subscribe, RunSubscribers):
+// their handler runs in a transaction together with the mark that the event
+// is handled, so its effect happens exactly once. It owns the tables
+// outbox_events, outbox_webhooks, outbox_deliveries and
+// outbox_subscriptions.
 //
 // # Signature
 //
