@@ -60,6 +60,7 @@ type DB struct {
 	now     func() time.Time
 	desc    string // for logs: file path or host/database, never a password
 	group   groupState
+	stmts   stmtCache
 }
 
 // Options configure Open.
@@ -208,6 +209,7 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes all connections.
 func (d *DB) Close() error {
+	d.stmts.close()
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -217,12 +219,18 @@ func (d *DB) Close() error {
 
 // QueryContext runs a read-only query on the read pool.
 func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := d.stmts.get(ctx, d.read, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return d.read.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a read-only query that returns at most one row on
 // the read pool.
 func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := d.stmts.get(ctx, d.read, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.read.QueryRowContext(ctx, query, args...)
 }
 
