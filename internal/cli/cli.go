@@ -62,6 +62,7 @@ Commands:
   form      publish a form definition (form publish --help)
   receipt   check that a receipt (PDF or JSON) is genuine (receipt verify --help)
   apiclient API clients of a municipality's domain systems (apiclient add|list|revoke --help)
+  archive   Noark 5 archive: export an avleveringspakke, or generate test data (archive export|seed --help)
   version   print the version
 
 Every command that touches data takes --data DIR and --database-url URL
@@ -123,6 +124,8 @@ func run(env Env) error {
 		return formCmd(env, args)
 	case "apiclient":
 		return apiclientCmd(env, args)
+	case "archive":
+		return archiveCmd(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "torg", Version())
 		return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/demo"
+	"github.com/torg-ekommune/torg/internal/politics"
 	"github.com/torg-ekommune/torg/internal/server"
 )
 
@@ -57,6 +58,10 @@ func serve(env Env, args []string, isDemo bool) error {
 		if err := demo.Seed(ctx, demo.Services{Tenants: srv.Tenants, Identity: srv.Identity, Catalog: srv.Catalog, Forms: srv.Forms}, []string{pub.Hostname()}); err != nil {
 			ln.Close()
 			return fmt.Errorf("seed demo: %w", err)
+		}
+		if err := politics.Seed(ctx, srv.Politics, demo.Number); err != nil {
+			ln.Close()
+			return fmt.Errorf("seed demo politics: %w", err)
 		}
 		fmt.Fprintf(env.Stdout, "\nTorg demo: open %s/ in a browser (Demo kommune, kommunenummer 9999).\nSign in with the built-in test provider; data is kept in %s. Stop with Ctrl+C.\n\n", cfg.PublicURL, dataPlace(cfg))
 	}

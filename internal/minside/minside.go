@@ -1,5 +1,5 @@
-// Package minside is the citizen's own page ("Min side"): their
-// submissions with receipts, their drafts, messages from the municipality,
+// Package minside is the citizen's own page ("Min side"): their cases with
+// the municipality's letters, their submissions with receipts, their drafts,
 // who in the municipality has looked at or changed data about them (from
 // the audit log), and "download all my data" as one JSON file.
 package minside
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/torg-ekommune/torg/internal/audit"
+	"github.com/torg-ekommune/torg/internal/cases"
 	"github.com/torg-ekommune/torg/internal/forms"
 	"github.com/torg-ekommune/torg/internal/i18n"
 	"github.com/torg-ekommune/torg/internal/identity"
@@ -33,6 +34,7 @@ func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }
 type Handlers struct {
 	audit *audit.Log
 	forms *forms.Store
+	cases *cases.Service
 	pages *web.Pages
 }
 
@@ -45,12 +47,12 @@ const listLimit = 200
 //
 //	GET /min-side                 the page
 //	GET /min-side/mine-data.json  everything the municipality's Torg holds about the person, as JSON
-func Routes(mux *http.ServeMux, shell *web.Shell, id *identity.Service, log *audit.Log, store *forms.Store) error {
+func Routes(mux *http.ServeMux, shell *web.Shell, id *identity.Service, log *audit.Log, store *forms.Store, cs *cases.Service) error {
 	pages, err := shell.Pages(templateFS, "templates/minside.html")
 	if err != nil {
 		return err
 	}
-	h := &Handlers{audit: log, forms: store, pages: pages}
+	h := &Handlers{audit: log, forms: store, cases: cs, pages: pages}
 	mux.Handle("GET /min-side", shell.Handle(id.RequireCitizen(identity.LevelSubstantial, h.page)))
 	mux.Handle("GET /min-side/mine-data.json", shell.Handle(id.RequireCitizen(identity.LevelSubstantial, h.export)))
 	return nil
@@ -63,6 +65,12 @@ type accessView struct {
 	RoleKey   string
 }
 
+// caseLine is one of the person's cases, with its unread letters.
+type caseLine struct {
+	cases.Case
+	Unread int
+}
+
 // draftView is a draft in the list.
 type draftView struct {
 	forms.Draft
@@ -71,6 +79,7 @@ type draftView struct {
 
 type pageView struct {
 	PID         string
+	Cases       []caseLine
 	Submissions []forms.Submission
 	Drafts      []draftView
 	Access      []accessView
@@ -83,6 +92,19 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	if v.Submissions, err = h.forms.Submissions(ctx, c.Tenant.ID, c.User.Principal, listLimit); err != nil {
 		return err
+	}
+	if h.cases != nil {
+		list, err := h.cases.CitizenCases(ctx, c.Tenant.ID, c.User.Principal)
+		if err != nil {
+			return err
+		}
+		unread, err := h.cases.Unread(ctx, c.Tenant.ID, c.User.Principal)
+		if err != nil {
+			return err
+		}
+		for _, cs := range list {
+			v.Cases = append(v.Cases, caseLine{Case: cs, Unread: unread[cs.ID]})
+		}
 	}
 	drafts, err := h.forms.Drafts(ctx, c.Tenant.ID, c.User.Principal)
 	if err != nil {

@@ -38,8 +38,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/torg-ekommune/torg/internal/api"
+	"github.com/torg-ekommune/torg/internal/archive"
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/blob"
+	"github.com/torg-ekommune/torg/internal/cases"
 	"github.com/torg-ekommune/torg/internal/catalog"
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/db"
@@ -55,6 +57,8 @@ import (
 	"github.com/torg-ekommune/torg/internal/notify"
 	"github.com/torg-ekommune/torg/internal/notify/smtptest"
 	"github.com/torg-ekommune/torg/internal/outbox"
+	"github.com/torg-ekommune/torg/internal/politics"
+	"github.com/torg-ekommune/torg/internal/politics/oparl"
 	"github.com/torg-ekommune/torg/internal/receipt"
 	"github.com/torg-ekommune/torg/internal/tenant"
 	"github.com/torg-ekommune/torg/internal/web"
@@ -62,7 +66,7 @@ import (
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -82,6 +86,9 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(receipt.Messages()) },
 		func() error { return cat.AddFS(feedback.Messages()) },
 		func() error { return cat.AddFS(api.Messages()) },
+		func() error { return cat.AddFS(archive.Messages()) },
+		func() error { return cat.AddFS(cases.Messages()) },
+		func() error { return cat.AddFS(politics.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -118,8 +125,14 @@ type Server struct {
 	// Feedback is satisfaction answers and channel registrations.
 	Feedback *feedback.Service
 	// API keeps the API clients of the municipalities' domain systems.
-	API  *api.Service
-	Mail *notify.Queue
+	API *api.Service
+	// Archive is the municipalities' Noark 5 record.
+	Archive *archive.Service
+	// Cases is case handling.
+	Cases *cases.Service
+	// Politics is bodies, officials, meetings and the OParl API's data.
+	Politics *politics.Service
+	Mail     *notify.Queue
 	// Blobs holds uploaded files, in the data folder.
 	Blobs *blob.Dir
 	// background are the loops Serve runs beside the HTTP server.
@@ -199,7 +212,25 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if cfg.DraftLifetime > 0 {
 		s.Forms.DraftLifetime = cfg.DraftLifetime
 	}
-	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit, s.Forms); err != nil {
+	if cfg.Data == "" {
+		return nil, errors.New("--data / TORG_DATA: a folder is needed for uploaded files, also with PostgreSQL")
+	}
+	if s.Blobs, err = blob.OpenDir(filepath.Join(cfg.Data, "filer")); err != nil {
+		return nil, err
+	}
+	s.Archive = archive.New(d, s.Audit)
+	s.Cases = cases.New(d, s.Audit, cases.ArchiveRecord{Archive: s.Archive}, s.Outbox,
+		cases.MinSide{Mail: s.Mail, Link: func(c cases.Case) string { return s.tenantURL(c.Tenant) + "min-side/saker/" + c.ID }})
+	intake := &cases.Intake{Cases: s.Cases, Forms: s.Forms, Blobs: s.Blobs, Route: s.route, MunicipalityName: s.municipalityName}
+	intake.Subscribe(s.Outbox)
+	if err := cases.Routes(router.Mux, shell, s.Cases, s.Identity); err != nil {
+		return nil, err
+	}
+	s.Politics = politics.New(d, s.Audit, s.Mail, s.Blobs, politics.Config{PublicURL: cfg.PublicURL})
+	if err := politics.Routes(router.Mux, shell, s.Politics, s.Identity); err != nil {
+		return nil, err
+	}
+	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit, s.Forms, s.Cases); err != nil {
 		return nil, err
 	}
 	if err := forms.ReceiptRoutes(router.Mux, shell, s.Forms); err != nil {
@@ -207,12 +238,6 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	s.Catalog = catalog.New(d, s.Audit)
 	if err := catalog.Routes(router.Mux, shell, s.Catalog, s.Forms.Serves); err != nil {
-		return nil, err
-	}
-	if cfg.Data == "" {
-		return nil, errors.New("--data / TORG_DATA: a folder is needed for uploaded files, also with PostgreSQL")
-	}
-	if s.Blobs, err = blob.OpenDir(filepath.Join(cfg.Data, "filer")); err != nil {
 		return nil, err
 	}
 	s.Feedback = feedback.New(d, s.Audit)
@@ -253,9 +278,42 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		root.Handle("GET /testepost/{$}", s.TestMail)
 	}
 	root.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
+	root.Handle(oparl.Prefix, oparl.Handler(s.Politics, shell, s.Tenants, cfg.PublicURL))
 	root.Handle("/", router)
 	s.Handler = shell.Wrap(root, web.Options{Secure: cfg.Secure(), MaxBody: cfg.MaxBody, FormActions: s.Identity.FormActions(), Metrics: metrics, TrustedProxies: cfg.TrustedProxies})
 	return s, nil
+}
+
+// route gives the unit a service's cases go to and its promised
+// processing time, from the catalogue.
+func (s *Server) route(ctx context.Context, tenant, formID string) (string, int) {
+	m, err := s.Catalog.ServiceByForm(ctx, tenant, formID)
+	if err != nil {
+		return "", 0
+	}
+	return m.Contact.Unit, m.ProcessingDays
+}
+
+// municipalityName is a municipality's name in bokmål.
+func (s *Server) municipalityName(ctx context.Context, tenant string) string {
+	t, err := s.Tenants.Get(ctx, tenant)
+	if err != nil {
+		return ""
+	}
+	return t.NameNB
+}
+
+// tenantURL is the address of a municipality's pages: its own host when
+// it has one, else PUBLIC_URL/k/NNNN/.
+func (s *Server) tenantURL(tenant string) string {
+	if t, err := s.Tenants.Get(context.Background(), tenant); err == nil && len(t.Hosts) > 0 {
+		scheme := "http"
+		if s.Config.Secure() {
+			scheme = "https"
+		}
+		return scheme + "://" + t.Hosts[0] + "/"
+	}
+	return s.Config.PublicURL + "/k/" + tenant + "/"
 }
 
 // processingDays is the promised processing time of the service that uses
