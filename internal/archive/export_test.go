@@ -420,8 +420,10 @@ func TestExportSeeded(t *testing.T) {
 	})
 }
 
-// TestExportMemoryFlat exports 1,000 and 10,000 generated entries and
-// compares the peak Go heap: it must not grow with the archive.
+// TestExportMemoryFlat exports 2,000 and 10,000 generated entries (both
+// more than one chunk of cases and of journal entries) and compares the
+// peak Go heap: it must not grow with the archive. (docs/benchmarks.md has
+// the resident memory of an export of 1,000,000 entries.)
 func TestExportMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
@@ -469,12 +471,12 @@ func TestExportMemoryFlat(t *testing.T) {
 		}
 		return max.Load() - min(max.Load(), base.HeapInuse), took
 	}
-	small, t1 := peak(1000)
+	small, t1 := peak(2000)
 	large, t10 := peak(10000)
-	t.Logf("peak heap growth during export: 1,000 entries %.1f MiB (%s), 10,000 entries %.1f MiB (%s)",
+	t.Logf("peak heap growth during export: 2,000 entries %.1f MiB (%s), 10,000 entries %.1f MiB (%s)",
 		float64(small)/(1<<20), t1.Round(time.Millisecond), float64(large)/(1<<20), t10.Round(time.Millisecond))
-	if large > 2*small+16<<20 {
-		t.Errorf("the export's heap grows with the archive: %d bytes for 1,000 entries, %d for 10,000", small, large)
+	if large > small+small/2+8<<20 {
+		t.Errorf("the export's heap grows with the archive: %d bytes for 2,000 entries, %d for 10,000", small, large)
 	}
 }
 
