@@ -691,3 +691,28 @@ func TestMessages(t *testing.T) {
 		t.Errorf("only %d keys", len(archive.MessageKeys()))
 	}
 }
+
+// TestMediaTypeAsFormat registers a file known only by its media type (as
+// form attachments are): the media type stands in for the PRONOM format,
+// and the file in an extract gets the type's extension.
+func TestMediaTypeAsFormat(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.defaults(t, tenant)
+		c := e.createCase(t, tenant, sak("Søknad"))
+		j := entry(archive.Inngaaende, "Søknad")
+		o := &j.Dokumenter[0].Dokumentobjekter[0]
+		o.Format, o.Filnavn, o.Mimetype = "", "Søknad om plass", "application/pdf"
+		got, err := e.addEntry(tenant, c.SystemID, j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := got.Dokumenter[0].Dokumentobjekter[0]
+		if g.Format != "application/pdf" || !strings.HasSuffix(g.ReferanseDokumentfil, ".pdf") {
+			t.Errorf("format %q, file %q", g.Format, g.ReferanseDokumentfil)
+		}
+		o.Mimetype = ""
+		if _, err := e.addEntry(tenant, c.SystemID, j); fieldErr(t, err)["dokumenter.0.dokumentobjekter.0.format"] != "archive.error.required" {
+			t.Errorf("neither format nor media type: %v", err)
+		}
+	})
+}

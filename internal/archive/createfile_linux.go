@@ -11,28 +11,24 @@ import (
 // file (registering with the poller, which refuses regular files), and a
 // million small files make that count.
 type destDir struct {
-	root *os.Root
-	dir  *os.File
-	fd   int
+	dir *os.File
+	fd  int
 }
 
+// openDestDir opens folder name of parent (one descriptor per folder).
 func openDestDir(parent *os.Root, name string) (*destDir, error) {
-	r, err := parent.OpenRoot(name)
+	f, err := parent.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	f, err := r.Open(".")
-	if err != nil {
-		r.Close()
-		return nil, err
+	if st, err := f.Stat(); err != nil || !st.IsDir() {
+		f.Close()
+		return nil, &os.PathError{Op: "open", Path: name, Err: syscall.ENOTDIR}
 	}
-	return &destDir{root: r, dir: f, fd: int(f.Fd())}, nil
+	return &destDir{dir: f, fd: int(f.Fd())}, nil
 }
 
-func (d *destDir) Close() error {
-	d.dir.Close()
-	return d.root.Close()
-}
+func (d *destDir) Close() error { return d.dir.Close() }
 
 // create makes file base (a plain name) in d, which must not exist.
 func (d *destDir) create(base string) (fdFile, error) {

@@ -345,8 +345,9 @@ func xsdSum(name string) string {
 // arkivstruktur.xml
 
 // casesPerChunk is how many cases are read (with all their entries) at a
-// time.
-const casesPerChunk = 200
+// time, journalsPerChunk how many entries the journals read at a time.
+// They bound the export's memory (variables for the memory test).
+var casesPerChunk, journalsPerChunk = 200, 2000
 
 func (e *exporter) writeArkivstruktur() error {
 	xf, err := e.create("arkivstruktur.xml")
@@ -968,8 +969,6 @@ type journal struct {
 	xf                *xmlFile
 	start, end, count patch
 }
-
-const journalsPerChunk = 2000
 
 func (e *exporter) openJournal(name, ns string) (*journal, error) {
 	xf, err := e.create(name)

@@ -28,7 +28,7 @@ type SeedOptions struct {
 	Blobs     blob.Store // where the generated document files go
 	Documents int        // distinct generated document files, shared by the entries; 500 when 0
 	Batch     int        // entries per transaction; 5,000 when 0
-	Rand      uint64     // seed of the generator (the same seed gives the same archive); 1 when 0
+	Rand      uint64     // seed of the generator (the same seed gives the same titles, names and numbers; systemIDs are random); 1 when 0
 	Progress  io.Writer  // a line every Every entries and a summary; nil for none
 	Every     int        // 10,000 when 0
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -558,6 +559,7 @@ func (s *Service) AddEntry(ctx context.Context, tx *sql.Tx, tenant, caseSystemID
 	if tx == nil || tenant == "" {
 		return Journalpost{}, errs.E(op, errs.Internal, errors.New("no transaction or tenant"))
 	}
+	j = cloneEntry(j)
 	if err := validateEntry(&j); err != nil {
 		return Journalpost{}, err
 	}
@@ -599,6 +601,17 @@ func (s *Service) AddEntry(ctx context.Context, tx *sql.Tx, tenant, caseSystemID
 		return Journalpost{}, errs.E(op, err)
 	}
 	return j, nil
+}
+
+// cloneEntry copies the lists of j, so that filling in the documents
+// does not change the caller's.
+func cloneEntry(j Journalpost) Journalpost {
+	j.Korrespondanseparter = slices.Clone(j.Korrespondanseparter)
+	j.Dokumenter = slices.Clone(j.Dokumenter)
+	for i := range j.Dokumenter {
+		j.Dokumenter[i].Dokumentobjekter = slices.Clone(j.Dokumenter[i].Dokumentobjekter)
+	}
+	return j
 }
 
 // normalizeEntry fills the defaults and system fields of a checked entry

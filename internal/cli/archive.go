@@ -91,7 +91,7 @@ func archiveCmd(env Env, args []string) error {
 			fs.IntVar(&years, "years", 5, "spread the entries over this many years up to today")
 			fs.IntVar(&documents, "documents", 500, "distinct generated document files, shared by the entries")
 			fs.IntVar(&batch, "batch", 5000, "entries per transaction")
-			fs.Uint64Var(&seed, "seed", 1, "seed of the generator (the same seed gives the same data)")
+			fs.Uint64Var(&seed, "seed", 1, "seed of the generator (the same seed gives the same titles, names and numbers; systemIDs are random)")
 		})
 		if err != nil {
 			return err
