@@ -139,6 +139,20 @@ func when(m Meeting) string {
 	return out + e.Format("15:04")
 }
 
+// split divides meetings (oldest first) into the coming ones, oldest
+// first, and the past ones, newest first.
+func (n names) split(list []Meeting, now time.Time) (upcoming, past []meetingLine) {
+	for _, m := range list {
+		if m.End.Before(now) {
+			past = append(past, n.lines([]Meeting{m})...)
+		} else {
+			upcoming = append(upcoming, n.lines([]Meeting{m})...)
+		}
+	}
+	slices.Reverse(past)
+	return upcoming, past
+}
+
 func (n names) lines(list []Meeting) []meetingLine {
 	out := make([]meetingLine, 0, len(list))
 	for _, m := range list {
@@ -394,14 +408,7 @@ func (h *handlers) body(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, m := range meetings {
-		if m.End.Before(now) {
-			v.Past = append(v.Past, n.lines([]Meeting{m})...)
-		} else {
-			v.Upcoming = append(v.Upcoming, n.lines([]Meeting{m})...)
-		}
-	}
-	slices.Reverse(v.Past)
+	v.Upcoming, v.Past = n.split(meetings, now)
 	w.Header().Set("Cache-Control", "no-cache")
 	return h.pages.Render(w, r, http.StatusOK, "body", v)
 }
@@ -425,14 +432,7 @@ func (h *handlers) calendar(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var v calendarView
-	for _, m := range list {
-		if m.End.Before(now) {
-			v.Past = append(v.Past, n.lines([]Meeting{m})...)
-		} else {
-			v.Upcoming = append(v.Upcoming, n.lines([]Meeting{m})...)
-		}
-	}
-	slices.Reverse(v.Past)
+	v.Upcoming, v.Past = n.split(list, now)
 	w.Header().Set("Cache-Control", "no-cache")
 	return h.pages.Render(w, r, http.StatusOK, "calendar", v)
 }

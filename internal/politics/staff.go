@@ -82,14 +82,7 @@ func (h *handlers) staffHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := staffHomeView{HasBodies: len(n.bodies) > 0}
-	for _, m := range list {
-		if m.End.Before(now) {
-			v.Past = append(v.Past, n.lines([]Meeting{m})...)
-		} else {
-			v.Upcoming = append(v.Upcoming, n.lines([]Meeting{m})...)
-		}
-	}
-	slices.Reverse(v.Past)
+	v.Upcoming, v.Past = n.split(list, now)
 	w.Header().Set("Cache-Control", "no-store")
 	return h.pages.Render(w, r, http.StatusOK, "staff_home", v)
 }

@@ -46,6 +46,25 @@ func TestFormAdmin(t *testing.T) {
 		t.Error("the citizen's page does not show the new version")
 	}
 
+	// Bad input from the admin pages.
+	for _, tt := range []struct {
+		path   string
+		form   url.Values
+		status int
+	}{
+		{"tilsett/skjema/adopter", url.Values{"kommune": {"9999"}, "skjema": {"kontakt"}, "versjon": {"abc"}}, 400},
+		{"tilsett/skjema/adopter", url.Values{"kommune": {"9999"}, "skjema": {"finnes-ikke"}, "versjon": {"1"}}, 404},
+		{"tilsett/skjema/del/finnes-ikke", nil, 404},
+		{"tilsett/skjema/rediger", url.Values{"definisjon": {""}, "handling": {"preview"}}, 422},
+	} {
+		if resp, body := servertest.PostForm(t, admin, base+tt.path, tt.form); resp.StatusCode != tt.status {
+			t.Errorf("POST %s %v: %d, want %d\n%s", tt.path, tt.form, resp.StatusCode, tt.status, body)
+		}
+	}
+	if _, body := servertest.Get(t, admin, base+"tilsett"); !strings.Contains(body, `href="/k/9999/tilsett/skjema"`) || strings.Contains(body, `href="/k/9999/tilsett/saker"`) {
+		t.Errorf("the administrator's staff page does not link to (only) their work:\n%s", body)
+	}
+
 	// A case worker is not an administrator.
 	cw := servertest.Client(t)
 	servertest.SignIn(t, cw, base+"tilsett/logg-inn", "nora.solberg@demo.kommune.no")
