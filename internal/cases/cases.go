@@ -88,6 +88,9 @@ type Case struct {
 	Deadline      time.Time // zero when the service promises none
 	CreatedAt     time.Time
 	ClosedAt      time.Time
+	// RestrictedTo names the only case workers who may see the case (see
+	// Rule), as principals between bars; "" for every case worker.
+	RestrictedTo string
 }
 
 // Overdue reports whether an open case is past its deadline at now.
@@ -194,10 +197,13 @@ type Filter struct {
 	Assignee string // a principal; "-" for nobody
 	Overdue  bool
 	Limit    int
+	// Viewer is the principal of the case worker looking: cases a routing
+	// rule keeps from them are left out.
+	Viewer string
 }
 
 const caseCols = `id, case_number, form_id, title, submission_id, submission_ref, citizen, citizen_pid, citizen_name, email, unit,
-	assignee, assignee_name, status, deadline, created_at, closed_at`
+	assignee, assignee_name, status, deadline, created_at, closed_at, restricted_to`
 
 type scanner interface{ Scan(...any) error }
 
@@ -205,7 +211,7 @@ func scanCase(row scanner, tenant string) (Case, error) {
 	c := Case{Tenant: tenant}
 	var deadline, closed sql.NullTime
 	err := row.Scan(&c.ID, &c.Number, &c.FormID, &c.Title, &c.SubmissionID, &c.SubmissionRef, &c.Citizen, &c.CitizenPID, &c.CitizenName,
-		&c.Email, &c.Unit, &c.Assignee, &c.AssigneeName, &c.Status, &deadline, &c.CreatedAt, &closed)
+		&c.Email, &c.Unit, &c.Assignee, &c.AssigneeName, &c.Status, &deadline, &c.CreatedAt, &closed, &c.RestrictedTo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Case{}, errs.E(errs.NotFound, errs.Key("cases.error.no_case"))
 	}
@@ -248,6 +254,7 @@ func (s *Service) Inbox(ctx context.Context, tenant string, f Filter) ([]Case, e
 	if f.Overdue {
 		add("deadline < $%d", s.db.Now())
 	}
+	add(`(restricted_to = '' OR restricted_to LIKE $%d ESCAPE '\')`, likeMember(f.Viewer))
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
@@ -281,10 +288,11 @@ func (s *Service) Case(ctx context.Context, tenant, id string) (Case, error) {
 
 // Open returns a case with all its messages for a case worker and records
 // the read in the audit log with the purpose, so the citizen sees who
-// looked. Errors: NotFound.
+// looked. Errors: NotFound, Forbidden (a routing rule keeps the case from
+// the actor; the attempt is in the audit log).
 func (s *Service) Open(ctx context.Context, tenant, id string, actor audit.Entry) (Case, []Message, error) {
 	const op = errs.Op("cases.Open")
-	c, err := s.Case(ctx, tenant, id)
+	c, err := s.handle(ctx, op, tenant, id, actor)
 	if err != nil {
 		return Case{}, nil, err
 	}
@@ -331,6 +339,13 @@ func (s *Service) messages(ctx context.Context, tenant, caseID string, withNotes
 // nobody when assignee is empty.
 func (s *Service) Assign(ctx context.Context, tenant, id, assignee, name string, actor audit.Entry) error {
 	const op = errs.Op("cases.Assign")
+	c, err := s.handle(ctx, op, tenant, id, actor)
+	if err != nil {
+		return err
+	}
+	if assignee != "" && !c.MayHandle(assignee) {
+		return errs.E(op, errs.Invalid, errs.Key("cases.error.restricted_assignee"))
+	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE cases_cases SET assignee = $1, assignee_name = $2 WHERE tenant_id = $3 AND id = $4`,
 			assignee, name, tenant, id)
@@ -367,7 +382,7 @@ func (s *Service) AddNote(ctx context.Context, tenant, id, text string, actor au
 	if fe := checkText("tekst", text, maxText); fe != nil {
 		return Message{}, errs.E(op, errs.Invalid, errs.Key("cases.error.form"), fe)
 	}
-	c, err := s.Case(ctx, tenant, id)
+	c, err := s.handle(ctx, op, tenant, id, actor)
 	if err != nil {
 		return Message{}, err
 	}
@@ -453,7 +468,7 @@ func (s *Service) Send(ctx context.Context, tenant, id string, l Letter, actor a
 	if len(fe) > 0 {
 		return Message{}, errs.E(op, errs.Invalid, errs.Key("cases.error.form"), fe)
 	}
-	c, err := s.Case(ctx, tenant, id)
+	c, err := s.handle(ctx, op, tenant, id, actor)
 	if err != nil {
 		return Message{}, err
 	}

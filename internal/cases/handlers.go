@@ -69,7 +69,8 @@ type inboxView struct {
 func (h *handlers) inbox(w http.ResponseWriter, r *http.Request) error {
 	c := web.From(r)
 	q := r.URL.Query()
-	f := Filter{FormID: q.Get("tjeneste"), Status: q.Get("status"), Assignee: q.Get("tildelt"), Overdue: q.Get("forfalt") == "1"}
+	f := Filter{FormID: q.Get("tjeneste"), Status: q.Get("status"), Assignee: q.Get("tildelt"), Overdue: q.Get("forfalt") == "1",
+		Viewer: c.User.Principal}
 	if f.Assignee == "meg" {
 		f.Assignee = c.User.Principal
 	}

@@ -59,6 +59,13 @@ func (in *Intake) handle(ctx context.Context, tx *sql.Tx, e outbox.Event) error 
 	if in.Route != nil {
 		unit, days = in.Route(ctx, e.Tenant, sub.FormID)
 	}
+	rule, ruled, err := ruleTx(ctx, tx, e.Tenant, sub.FormID)
+	if err != nil {
+		return err
+	}
+	if ruled && rule.Unit != "" {
+		unit = rule.Unit
+	}
 	docs, err := in.documents(ctx, e.Tenant, sub)
 	if err != nil {
 		return err
@@ -81,7 +88,7 @@ func (in *Intake) handle(ctx context.Context, tx *sql.Tx, e outbox.Event) error 
 	}
 	c := Case{Tenant: e.Tenant, ID: id, Number: number, FormID: sub.FormID, Title: sub.FormTitle + " – " + who, SubmissionID: sub.ID,
 		SubmissionRef: sub.Reference, Citizen: sub.Owner, CitizenPID: sub.SubmitterPID, CitizenName: sub.SubmitterName, Email: sub.Email,
-		Unit: unit, Status: StatusOpen, CreatedAt: now}
+		Unit: unit, Status: StatusOpen, CreatedAt: now, RestrictedTo: joinPeople(rule.People)}
 	var deadline any
 	if days > 0 {
 		c.Deadline = endOfDay(sub.CreatedAt.AddDate(0, 0, days))
@@ -93,9 +100,10 @@ func (in *Intake) handle(ctx context.Context, tx *sql.Tx, e outbox.Event) error 
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO cases_cases (tenant_id, id, case_number, form_id, title, submission_id, submission_ref, citizen, citizen_pid,
-		citizen_name, email, unit, assignee, assignee_name, status, deadline, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '', $13, $14, $15)`,
+		citizen_name, email, unit, assignee, assignee_name, status, deadline, created_at, restricted_to)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '', $13, $14, $15, $16)`,
 		c.Tenant, c.ID, c.Number, c.FormID, c.Title, c.SubmissionID, c.SubmissionRef, c.Citizen, c.CitizenPID, c.CitizenName, c.Email, c.Unit,
-		c.Status, deadline, c.CreatedAt); err != nil {
+		c.Status, deadline, c.CreatedAt, c.RestrictedTo); err != nil {
 		return err
 	}
 	m := Message{Tenant: c.Tenant, ID: outbox.NewID(), CaseID: c.ID, EntryID: entry, Kind: KindSubmission, Title: sub.FormTitle,
