@@ -53,6 +53,9 @@ const (
 	KindReply    = "reply"    // the citizen's answer, journalpost I
 	// KindSubmission is the submission the case began with (journalpost I).
 	KindSubmission = "submission"
+	// KindRegistered is a letter or e-mail the archivist registered by
+	// hand (journalpost I, U or X); never shown to the citizen.
+	KindRegistered = "registered"
 )
 
 // Case statuses.
@@ -133,11 +136,14 @@ type NewCase struct {
 	PublicTitle string // for the public journal
 	Unit        string // administrativ enhet
 	Responsible string // saksansvarlig
+	// LegalBasis screens the case title and parties on this basis; ""
+	// leaves the case open to the public journal.
+	LegalBasis string
 }
 
 // NewEntry is what a new journalpost gets.
 type NewEntry struct {
-	Type        string // "I", "U" or "N"
+	Type        string // "I", "U", "N" or "X"
 	Title       string
 	PublicTitle string
 	Party       Party
@@ -156,6 +162,7 @@ type Party struct {
 
 // Document is a file of an entry, in the blob store.
 type Document struct {
+	Kind   string // dokumenttype, e.g. "Brev"; "Søknad" when empty
 	Title  string
 	Main   bool   // hoveddokument; else vedlegg
 	BlobID string // SHA-256 hex
@@ -314,7 +321,7 @@ func (s *Service) messages(ctx context.Context, tenant, caseID string, withNotes
 	q := `SELECT id, entry_id, kind, title, body, legal_basis, appeal, author, author_name, channel, delivery, delivery_detail, created_at, read_at
 		FROM cases_messages WHERE tenant_id = $1 AND case_id = $2`
 	if !withNotes {
-		q += ` AND kind <> 'note'`
+		q += ` AND kind NOT IN ('note', 'registered')`
 	}
 	rows, err := s.db.QueryContext(ctx, q+` ORDER BY created_at, id`, tenant, caseID)
 	if err != nil {

@@ -82,7 +82,8 @@ func (in *Intake) handle(ctx context.Context, tx *sql.Tx, e outbox.Event) error 
 	if err := s.record.Prepare(ctx, tx, e.Tenant, name, actor); err != nil {
 		return err
 	}
-	id, number, err := s.record.NewCase(ctx, tx, e.Tenant, NewCase{Title: sub.FormTitle + " – " + who, PublicTitle: sub.FormTitle, Unit: unit}, actor)
+	id, number, err := s.record.NewCase(ctx, tx, e.Tenant, NewCase{Title: sub.FormTitle + " – " + who, PublicTitle: sub.FormTitle, Unit: unit,
+		LegalBasis: PersonalMatters}, actor)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package cases
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 
 	"github.com/torg-ekommune/torg/internal/archive"
 	"github.com/torg-ekommune/torg/internal/audit"
@@ -29,9 +31,12 @@ func (r ArchiveRecord) NewCase(ctx context.Context, tx *sql.Tx, tenant string, c
 	if c.Responsible == "" {
 		c.Responsible = "Postmottak"
 	}
-	m, err := r.Archive.CreateCase(ctx, tx, tenant, archive.Saksmappe{Tittel: c.Title, OffentligTittel: c.PublicTitle, AdministrativEnhet: c.Unit,
-		Saksansvarlig: c.Responsible, Skjerming: &archive.Skjerming{Tilgangsrestriksjon: "13", Skjermingshjemmel: PersonalMatters,
-			SkjermingMetadata: []string{archive.SkjermingTittelOrd, archive.SkjermingPart}}}, actor)
+	m := archive.Saksmappe{Tittel: c.Title, OffentligTittel: c.PublicTitle, AdministrativEnhet: c.Unit, Saksansvarlig: c.Responsible}
+	if c.LegalBasis != "" {
+		m.Skjerming = &archive.Skjerming{Tilgangsrestriksjon: accessCode(c.LegalBasis), Skjermingshjemmel: c.LegalBasis,
+			SkjermingMetadata: []string{archive.SkjermingTittelOrd, archive.SkjermingPart}}
+	}
+	m, err := r.Archive.CreateCase(ctx, tx, tenant, m, actor)
 	if err != nil {
 		return "", "", err
 	}
@@ -50,23 +55,24 @@ func (r ArchiveRecord) NewEntry(ctx context.Context, tx *sql.Tx, tenant, caseID 
 		j.SendtDato = e.Date
 		j.Journalstatus = "E" // ekspedert
 		j.Korrespondanseparter = []archive.Korrespondansepart{{Korrespondanseparttype: "EM", Navn: e.Party.Name, Epostadresse: e.Party.Email}}
-	case "N":
+	case "N", "X":
 		j.Journalstatus = "F" // ferdigstilt
 		j.Korrespondanseparter = []archive.Korrespondansepart{{Korrespondanseparttype: "IA", Navn: e.Party.Name}}
 	}
 	if e.Screened {
-		j.Skjerming = &archive.Skjerming{Tilgangsrestriksjon: "13", Skjermingshjemmel: e.LegalBasis,
+		j.Skjerming = &archive.Skjerming{Tilgangsrestriksjon: accessCode(e.LegalBasis), Skjermingshjemmel: e.LegalBasis,
 			SkjermingMetadata: []string{archive.SkjermingTittelOrd, archive.SkjermingKorrespondansepart}}
-		if e.LegalBasis != PersonalMatters {
-			j.Skjerming.Tilgangsrestriksjon = "14"
-		}
 	}
 	for _, d := range e.Documents {
 		role := "V"
 		if d.Main {
 			role = "H"
 		}
-		j.Dokumenter = append(j.Dokumenter, archive.Dokumentbeskrivelse{Dokumenttype: "Søknad", Tittel: d.Title, TilknyttetRegistreringSom: role,
+		kind := d.Kind
+		if kind == "" {
+			kind = "Søknad"
+		}
+		j.Dokumenter = append(j.Dokumenter, archive.Dokumentbeskrivelse{Dokumenttype: kind, Tittel: d.Title, TilknyttetRegistreringSom: role,
 			Dokumentobjekter: []archive.Dokumentobjekt{{Mimetype: d.Format, BlobID: d.BlobID, Filstoerrelse: d.Size, Filnavn: d.Title}}})
 	}
 	out, err := r.Archive.AddEntry(ctx, tx, tenant, caseID, j, actor)
@@ -79,4 +85,28 @@ func (r ArchiveRecord) NewEntry(ctx context.Context, tx *sql.Tx, tenant, caseID 
 // CloseCase implements Record.
 func (r ArchiveRecord) CloseCase(ctx context.Context, tx *sql.Tx, tenant, caseID string, actor audit.Entry) error {
 	return r.Archive.SetCaseStatus(ctx, tx, tenant, caseID, archive.SaksstatusAvsluttet, actor)
+}
+
+// accessCode is the tilgangsrestriksjon of a legal basis: "13" for the
+// duty of confidentiality (offl. § 13), else the section of the Freedom of
+// Information Act it names ("14" for internal documents, ...), "13" when
+// none can be read or the section is not one archive.Tilgangskoder has.
+func accessCode(basis string) string {
+	b := strings.ToLower(basis)
+	if !strings.HasPrefix(b, "offl") {
+		return "13"
+	}
+	_, rest, ok := strings.Cut(b, "§")
+	if !ok {
+		return "13"
+	}
+	rest = strings.TrimSpace(rest)
+	n := 0
+	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	if n == 0 || !slices.Contains(archive.Tilgangskoder, rest[:n]) {
+		return "13"
+	}
+	return rest[:n]
 }

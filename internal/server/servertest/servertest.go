@@ -202,7 +202,7 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"skjema/barnehageplass", "skjema/kontakt", "skjema/skoleskyss", "min-side/mine-data.json", "tilsett/skjema", "tilsett/skjema/ny",
 	"tilsett/skjema/rediger/kontakt",
 	"tilbakemelding", "tilbakemelding?billett=x", "tilsett/kanalar", "tilsett/styringsdata", "tilsett/styringsdata.csv", "tilsett/styringsdata?ar=2026",
-	"api/openapi.json", "api/v1/submissions", "tilsett/saker", "tilsett/saker/ruting", "tilsett/saker?status=all&forfalt=1",
+	"api/openapi.json", "api/v1/submissions", "tilsett/saker", "tilsett/saker/ruting", "tilsett/arkiv/registrer", "tilsett/saker?status=all&forfalt=1",
 	"politikk", "politikk/folkevalgte", "politikk/organ/kommunestyret", "politikk/moter", "politikk/moter.ics", "politikk/mote/x",
 	"politikk/person/x", "politikk/person/x/kontakt", "politikk/person/x/kontakt/sendt", "politikk/dokument/x", "politikk/dokument/x/last-ned",
 	"tilsett/politikk", "tilsett/politikk/mote/ny", "tilsett/politikk/mote/x", "tilsett/politikk/sak/x"}
