@@ -63,6 +63,7 @@ Commands:
   receipt   check that a receipt (PDF or JSON) is genuine (receipt verify --help)
   apiclient API clients of a municipality's domain systems (apiclient add|list|revoke --help)
   archive   Noark 5 archive: export an avleveringspakke, or generate test data (archive export|seed --help)
+  initiatives citizen initiatives: import the residents who may sign (initiatives import-residents --help)
   version   print the version
 
 Every command that touches data takes --data DIR and --database-url URL
@@ -126,6 +127,8 @@ func run(env Env) error {
 		return apiclientCmd(env, args)
 	case "archive":
 		return archiveCmd(env, args)
+	case "initiatives":
+		return initiativesCmd(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "torg", Version())
 		return nil

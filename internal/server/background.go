@@ -67,6 +67,11 @@ func (s *Server) housekeeping(ctx context.Context) {
 		} else if n > 0 {
 			s.Log.Info("housekeeping: removed expired API tokens", "rows", n)
 		}
+		if n, err := s.Initiatives.SubmitPending(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("housekeeping: initiatives to the council", "err", err)
+		} else if n > 0 {
+			s.Log.Info("housekeeping: initiatives handed to the council", "n", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -52,6 +52,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/i18n"
 	"github.com/torg-ekommune/torg/internal/identity"
 	"github.com/torg-ekommune/torg/internal/identity/testidp"
+	"github.com/torg-ekommune/torg/internal/initiatives"
 	"github.com/torg-ekommune/torg/internal/minside"
 	"github.com/torg-ekommune/torg/internal/nin"
 	"github.com/torg-ekommune/torg/internal/notify"
@@ -66,7 +67,7 @@ import (
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -89,6 +90,7 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(archive.Messages()) },
 		func() error { return cat.AddFS(cases.Messages()) },
 		func() error { return cat.AddFS(politics.Messages()) },
+		func() error { return cat.AddFS(initiatives.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -132,7 +134,9 @@ type Server struct {
 	Cases *cases.Service
 	// Politics is bodies, officials, meetings and the OParl API's data.
 	Politics *politics.Service
-	Mail     *notify.Queue
+	// Initiatives is citizen initiatives (kommuneloven § 12-1).
+	Initiatives *initiatives.Service
+	Mail        *notify.Queue
 	// Blobs holds uploaded files, in the data folder.
 	Blobs *blob.Dir
 	// background are the loops Serve runs beside the HTTP server.
@@ -234,6 +238,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	s.Politics = politics.New(d, s.Audit, s.Mail, s.Blobs, politics.Config{PublicURL: cfg.PublicURL})
 	if err := politics.Routes(router.Mux, shell, s.Politics, s.Identity); err != nil {
+		return nil, err
+	}
+	s.Initiatives = initiatives.New(d, s.Audit, initiatives.Config{Logger: log})
+	if err := initiatives.Routes(router.Mux, shell, s.Initiatives, s.Identity, initiatives.HandlerConfig{}); err != nil {
 		return nil, err
 	}
 	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit, s.Forms, s.Cases); err != nil {

@@ -205,4 +205,6 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"api/openapi.json", "api/v1/submissions", "tilsett/saker", "tilsett/saker/ruting", "tilsett/arkiv/registrer", "tilsett/saker?status=all&forfalt=1",
 	"politikk", "politikk/folkevalgte", "politikk/organ/kommunestyret", "politikk/moter", "politikk/moter.ics", "politikk/mote/x",
 	"politikk/person/x", "politikk/person/x/kontakt", "politikk/person/x/kontakt/sendt", "politikk/dokument/x", "politikk/dokument/x/last-ned",
-	"tilsett/politikk", "tilsett/politikk/mote/ny", "tilsett/politikk/mote/x", "tilsett/politikk/sak/x"}
+	"tilsett/politikk", "tilsett/politikk/mote/ny", "tilsett/politikk/mote/x", "tilsett/politikk/sak/x",
+	"initiativ", "initiativ/nytt", "initiativ/0123456789abcdef", "initiativ/0123456789abcdef/forpliktingar", "initiativ/0123456789abcdef/forpliktingar.json",
+	"initiativ/0123456789abcdef/forpliktingar.csv", "initiativ/0123456789abcdef/forpliktingar?kode=x", "tilsett/initiativ", "tilsett/initiativ/0123456789abcdef"}
