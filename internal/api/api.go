@@ -65,7 +65,7 @@ func Messages() fs.FS { return i18n.Dir(messageFS, "messages") }
 const ScopeSubmissionsRead = "submissions:read"
 
 // KnownScopes returns every scope a client can be given.
-func KnownScopes() []string { return []string{ScopeSubmissionsRead} }
+func KnownScopes() []string { return []string{ScopeSubmissionsRead, ScopeCasesRead} }
 
 // TokenLifetime is how long an access token lasts.
 const TokenLifetime = time.Hour

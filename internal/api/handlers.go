@@ -16,7 +16,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/torg-ekommune/torg/internal/archive"
 	"github.com/torg-ekommune/torg/internal/blob"
+	"github.com/torg-ekommune/torg/internal/cases"
 	"github.com/torg-ekommune/torg/internal/errs"
 	"github.com/torg-ekommune/torg/internal/forms"
 	"github.com/torg-ekommune/torg/internal/web"
@@ -31,6 +33,10 @@ type Deps struct {
 	Service *Service
 	Forms   *forms.Store
 	Blobs   blob.Store
+	// Cases and Archive serve the cases API (scope cases:read); without
+	// them its routes are not registered.
+	Cases   *cases.Service
+	Archive *archive.Service
 	// PublicURL is the deployment's public URL (config PublicURL), for the
 	// server and token URLs in the OpenAPI document.
 	PublicURL string
@@ -55,6 +61,9 @@ type handlers struct {
 //	GET  /api/v1/submissions                                 the submissions, oldest first, page by page
 //	GET  /api/v1/submissions/{id}                            one submission
 //	GET  /api/v1/submissions/{id}/attachments/{attachment}   one of its files
+//	GET  /api/v1/cases                                       the cases, oldest first, page by page
+//	GET  /api/v1/cases/{id}                                  one case with its journal entries
+//	GET  /api/v1/cases/{id}/files/{file}                     one document file of the case
 //
 // Errors are RFC 9457 problem documents, except at the token endpoint,
 // which answers as RFC 6749 §5.2 says.
@@ -71,6 +80,11 @@ func Routes(mux *http.ServeMux, shell *web.Shell, deps Deps) error {
 	mux.Handle("GET /api/v1/submissions", h.guard(ScopeSubmissionsRead, h.list))
 	mux.Handle("GET /api/v1/submissions/{id}", h.guard(ScopeSubmissionsRead, h.get))
 	mux.Handle("GET /api/v1/submissions/{id}/attachments/{attachment}", h.guard(ScopeSubmissionsRead, h.attachment))
+	if deps.Cases != nil && deps.Archive != nil {
+		mux.Handle("GET /api/v1/cases", h.guard(ScopeCasesRead, h.caseList))
+		mux.Handle("GET /api/v1/cases/{id}", h.guard(ScopeCasesRead, h.caseGet))
+		mux.Handle("GET /api/v1/cases/{id}/files/{file}", h.guard(ScopeCasesRead, h.caseFile))
+	}
 	return nil
 }
 

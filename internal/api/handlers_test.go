@@ -18,8 +18,10 @@ import (
 	"time"
 
 	"github.com/torg-ekommune/torg/internal/api"
+	"github.com/torg-ekommune/torg/internal/archive"
 	"github.com/torg-ekommune/torg/internal/audit"
 	"github.com/torg-ekommune/torg/internal/blob"
+	"github.com/torg-ekommune/torg/internal/cases"
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/db/dbtest"
 	"github.com/torg-ekommune/torg/internal/forms"
@@ -40,6 +42,9 @@ type env struct {
 	mux   *http.ServeMux
 	doc   *docChecker
 	addr  string // the client address requests come from
+	// cases and archive keep the cases the cases API serves.
+	cases   *cases.Service
+	archive *archive.Service
 }
 
 // setup builds an env on SQLite, or on PostgreSQL (skipped unless
@@ -47,7 +52,7 @@ type env struct {
 func setup(t *testing.T, pg bool) *env {
 	t.Helper()
 	e := &env{clock: dbtest.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)), addr: "192.0.2.10"}
-	schemas := []db.Schema{audit.Schema, forms.Schema, api.Schema}
+	schemas := []db.Schema{audit.Schema, forms.Schema, api.Schema, archive.Schema, cases.Schema}
 	if pg {
 		e.d = dbtest.Postgres(t, dbtest.Options{Now: e.clock.Now}, schemas...)
 	} else {
@@ -56,6 +61,8 @@ func setup(t *testing.T, pg bool) *env {
 	e.audit = audit.New(e.d)
 	e.svc = api.New(e.d, e.audit)
 	e.forms = forms.NewStore(e.d, e.audit)
+	e.archive = archive.New(e.d, e.audit)
+	e.cases = cases.New(e.d, e.audit, cases.ArchiveRecord{Archive: e.archive}, nil)
 	var err error
 	if e.blobs, err = blob.OpenDir(t.TempDir()); err != nil {
 		t.Fatal(err)
@@ -80,7 +87,8 @@ func setup(t *testing.T, pg bool) *env {
 // authentications per address and minute.
 func (e *env) routes(t *testing.T, rate int) *http.ServeMux {
 	mux := http.NewServeMux()
-	if err := api.Routes(mux, e.shell, api.Deps{Service: e.svc, Forms: e.forms, Blobs: e.blobs, PublicURL: "https://torg.example.no", FailedAuthRate: rate}); err != nil {
+	if err := api.Routes(mux, e.shell, api.Deps{Service: e.svc, Forms: e.forms, Blobs: e.blobs, Cases: e.cases, Archive: e.archive,
+		PublicURL: "https://torg.example.no", FailedAuthRate: rate}); err != nil {
 		t.Fatal(err)
 	}
 	return mux
@@ -151,10 +159,14 @@ func operator() audit.Entry {
 	return audit.Entry{ActorID: "cli:ops", ActorName: "ops", Role: "operator"}
 }
 
-// client adds a client with every scope to tenant.
-func (e *env) client(t *testing.T, tenant, name string) (api.Client, string) {
+// client adds a client with the scope submissions:read (or scopes) to
+// tenant.
+func (e *env) client(t *testing.T, tenant, name string, scopes ...string) (api.Client, string) {
 	t.Helper()
-	c, secret, err := e.svc.AddClient(context.Background(), tenant, name, []string{api.ScopeSubmissionsRead}, operator())
+	if len(scopes) == 0 {
+		scopes = []string{api.ScopeSubmissionsRead}
+	}
+	c, secret, err := e.svc.AddClient(context.Background(), tenant, name, scopes, operator())
 	if err != nil {
 		t.Fatal(err)
 	}

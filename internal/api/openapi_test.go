@@ -159,6 +159,9 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	slices.Sort(got)
 	want := []string{
 		"GET /api/openapi.json",
+		"GET /api/v1/cases",
+		"GET /api/v1/cases/{id}",
+		"GET /api/v1/cases/{id}/files/{file}",
 		"GET /api/v1/submissions",
 		"GET /api/v1/submissions/{id}",
 		"GET /api/v1/submissions/{id}/attachments/{attachment}",
@@ -171,14 +174,16 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	e := setup(t, false)
 	for _, op := range want {
 		m, p, _ := strings.Cut(op, " ")
-		p = strings.NewReplacer("{id}", "x", "{attachment}", "y").Replace(p)
+		p = strings.NewReplacer("{id}", "x", "{attachment}", "y", "{file}", "z").Replace(p)
 		rec := e.do(m, p, nil, nil, "9999")
 		if rec.Code == http.StatusNotFound && strings.Contains(rec.Body.String(), "404 page not found") {
 			t.Errorf("%s is not routed", op)
 		}
 	}
-	if _, ok := doc.Webhooks["submissionCreated"]; !ok {
-		t.Error("the submission webhook is not documented")
+	for _, w := range []string{"submissionCreated", "caseCreated", "caseStatusChanged", "journalEntryCreated"} {
+		if _, ok := doc.Webhooks[w]; !ok {
+			t.Errorf("the webhook %s is not documented", w)
+		}
 	}
 }
 

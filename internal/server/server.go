@@ -266,7 +266,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	s.API = api.New(d, s.Audit)
-	if err := api.Routes(router.Mux, shell, api.Deps{Service: s.API, Forms: s.Forms, Blobs: s.Blobs, PublicURL: cfg.PublicURL}); err != nil {
+	if err := api.Routes(router.Mux, shell, api.Deps{Service: s.API, Forms: s.Forms, Blobs: s.Blobs, Cases: s.Cases, Archive: s.Archive,
+		PublicURL: cfg.PublicURL}); err != nil {
 		return nil, err
 	}
 	router.Mux.Handle("GET /sprak", shell.Handle(shell.SetLang(cfg.Secure())))
