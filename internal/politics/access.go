@@ -126,6 +126,9 @@ func redact(m Meeting, items []Item, docs map[string][]Document, restricted, sec
 	for _, it := range items {
 		public := itemPublic(m, it)
 		if !public && !restricted {
+			// Built field by field, so that nothing else (the case
+			// reference, the political case, the decision) can slip
+			// through.
 			out = append(out, ItemView{Hidden: true, Item: Item{ID: it.ID, MeetingID: it.MeetingID, Position: it.Position, Number: it.Number,
 				Title: it.PublicTitle, Exempt: it.Exempt, LegalBasis: it.LegalBasis, PublicTitle: it.PublicTitle, VideoOffset: -1,
 				Created: it.Created, Modified: it.Modified}})
@@ -231,6 +234,9 @@ type Data struct {
 	// meetings, Hidden ones redacted.
 	Meetings []Meeting
 	Items    map[string][]ItemView // by meeting id
+	// Cases are the political cases, with their paths; a hidden item
+	// does not say which case it handles.
+	Cases []Case
 	// Now is when the data was read.
 	Now time.Time
 }
@@ -263,6 +269,9 @@ func (s *Service) PublicData(ctx context.Context, tenant string) (Data, error) {
 	if d.Meetings, err = s.Meetings(ctx, tenant, "", time.Time{}, time.Time{}); err != nil {
 		return Data{}, errs.E(op, err)
 	}
+	if d.Cases, err = s.Cases(ctx, tenant); err != nil {
+		return Data{}, errs.E(op, err)
+	}
 	items, docs, err := s.publishedAgendas(ctx, tenant)
 	if err != nil {
 		return Data{}, errs.E(op, err)
@@ -279,7 +288,7 @@ func (s *Service) PublicData(ctx context.Context, tenant string) (Data, error) {
 // by meeting, and their documents, by item, in a few queries.
 func (s *Service) publishedAgendas(ctx context.Context, tenant string) (map[string][]Item, map[string][]Document, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.meeting_id, i.position, i.number, i.title, i.case_ref, i.exempt, i.legal_basis, i.public_title,
-			i.decision, i.decided_at, i.votes_for, i.votes_against, i.votes_abstain, i.video_offset, i.created_at, i.modified_at
+			i.decision, i.decided_at, i.votes_for, i.votes_against, i.votes_abstain, i.video_offset, i.created_at, i.modified_at, COALESCE(i.case_id, '')
 		FROM politics_items i JOIN politics_meetings m ON m.tenant_id = i.tenant_id AND m.id = i.meeting_id
 		WHERE i.tenant_id = $1 AND m.published_at IS NOT NULL ORDER BY i.meeting_id, i.position, i.id`, tenant)
 	if err != nil {

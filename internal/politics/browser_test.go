@@ -1,6 +1,7 @@
 package politics_test
 
 import (
+	"context"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -152,4 +153,121 @@ func TestBrowser(t *testing.T) {
 	b.Click(t, `//form[contains(@action, "/protokoll")]//button[@type="submit"]`)
 	want("minutes with an error", "Stemmene etter parti må til sammen bli det samme")
 	b.CheckA11y(t, "minutes form with an error")
+}
+
+// TestBrowserCaseJourney is the done-when of political cases in headless
+// Chromium, with axe-core on every page: the secretariat looks at the
+// cases and records a decision and its vote; a citizen finds the
+// decision by searching, opens the case, follows it by e-mail and
+// confirms through the link in the e-mail, and writes to an official; the
+// official finds the message on their own page.
+func TestBrowserCaseJourney(t *testing.T) {
+	b := browsertest.New(t, browsertest.WithTimeout(5*time.Minute))
+	s := politicstest.Start(t, politicstest.Options{Seed: true})
+	ids := findDemo(t, s)
+	ctx := context.Background()
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(b.Ctx(), actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	want := func(what string, texts ...string) {
+		t.Helper()
+		text := b.Text(t)
+		for _, w := range texts {
+			if !strings.Contains(text, w) {
+				t.Fatalf("%s: the page lacks %q:\n%s", what, w, text)
+			}
+		}
+	}
+	signIn := func(user, next string) {
+		b.Navigate(t, s.URL+"/test/logg-inn?som="+user+"&neste="+url.QueryEscape(next))
+		b.Settle(t)
+	}
+	b.Navigate(t, s.URL+"/k/9999/sprak?lang=nb")
+
+	// The secretariat's cases.
+	signIn("sekretariat", "/k/9999/tilsett/politikk/saker")
+	want("staff cases", "Politiske saker", "Skolebruksplan 2027–2035")
+	b.CheckA11y(t, "secretariat's cases")
+	b.Click(t, `//a[contains(., "Skolebruksplan 2027–2035")]`)
+	want("staff case", "Saksgang", "Steg 3")
+	b.CheckA11y(t, "secretariat's case")
+	run("a bad planned date", chromedp.SetValue(chromedp.CSS(`#forlop-2-dato`), "31.02.2027"))
+	b.Click(t, `//form[contains(@action, "/forlop")]//button[@type="submit"]`)
+	want("path with an error", "Det er noe du må rette", "Skriv datoen som 12.03.2026")
+	b.CheckA11y(t, "secretariat's case with an error")
+	b.Click(t, `//form[contains(@action, "/forlop")]//button[@type="submit"]`)
+	b.Navigate(t, s.URL+"/k/9999/tilsett/politikk/saker/ny")
+	b.CheckA11y(t, "new case form")
+
+	// The decision and the vote on the school plan.
+	_, items, _, err := s.Service.Agenda(ctx, "9999", ids.educ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	itemID := ""
+	for _, it := range items {
+		if it.Title == "Skolebruksplan 2027–2035" {
+			itemID = it.ID
+		}
+	}
+	b.Navigate(t, s.URL+"/k/9999/tilsett/politikk/sak/"+itemID)
+	run("minutes", chromedp.SetValue(chromedp.CSS(`#vedtak`), "Skolebruksplanen vedtas. Nordbygda skule består."),
+		chromedp.SetValue(chromedp.CSS(`#for`), "7"), chromedp.SetValue(chromedp.CSS(`#mot`), "2"), chromedp.SetValue(chromedp.CSS(`#avstar`), "0"))
+	b.Click(t, `//form[contains(@action, "/protokoll")]//button[@type="submit"]`)
+	want("minutes saved", "Endringene er lagret.")
+	b.CheckA11y(t, "minutes saved")
+
+	// A citizen searches, finds the decision and the case.
+	signIn("", "/k/9999/politikk")
+	b.CheckA11y(t, "overview with search")
+	run("search", chromedp.SetValue(chromedp.CSS(`#sok-q`), "skulen består"))
+	b.Click(t, `//main//form[contains(@action, "politikk/sok")]//button[@type="submit"]`)
+	want("search results", "Skolebruksplan 2027–2035", "Vedtak: Skolebruksplanen vedtas.")
+	b.CheckA11y(t, "search results")
+	b.Navigate(t, s.URL+"/k/9999/politikk/sok?q="+strings.Repeat("x", 201))
+	want("long search", "Søket kan ha høyst 200 tegn")
+	b.CheckA11y(t, "search with an error")
+	b.Navigate(t, s.URL+"/k/9999/politikk/saker")
+	b.CheckA11y(t, "cases")
+	b.Click(t, `//main//a[contains(., "Skolebruksplan 2027–2035")]`)
+	want("case page", "Innbyggerinitiativ (412 underskrifter)", "Hovedutvalg for oppvekst – behandlet", "Skolebruksplanen vedtas.", "Avstemning: 7 for, 2 mot, 0 avstod.")
+	b.CheckA11y(t, "case page")
+
+	// Follows it: a bad address first.
+	run("bad address", chromedp.SetValue(chromedp.CSS(`#folg-epost`), "kari@"))
+	b.Click(t, `//form[contains(@action, "/folg")]//button[@type="submit"]`)
+	want("follow with an error", "Det er noe du må rette")
+	b.CheckA11y(t, "follow form with an error")
+	run("address", chromedp.SetValue(chromedp.CSS(`#folg-epost`), "kari@example.no"))
+	b.Click(t, `//form[contains(@action, "/folg")]//button[@type="submit"]`)
+	want("follow sent", "Sjekk e-posten din")
+	b.CheckA11y(t, "follow: check your e-mail")
+	var body string
+	if err := s.DB.QueryRowContext(ctx, `SELECT body FROM notify_mail WHERE recipient = 'kari@example.no'`).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	_, link, _ := strings.Cut(body, "/k/9999/politikk/folg/bekreft?t=")
+	link, _, _ = strings.Cut(link, "\n")
+	b.Navigate(t, s.URL+"/k/9999/politikk/folg/bekreft?t="+link)
+	b.CheckA11y(t, "follow: confirm")
+	b.Click(t, `//main//form//button[@type="submit"]`)
+	want("confirmed", "Du følger nå Skolebruksplan 2027–2035")
+	b.CheckA11y(t, "follow: confirmed")
+	b.Click(t, `//main//a[contains(., "Slutt å følge")]`)
+	b.CheckA11y(t, "follow: stop")
+
+	// Writes to an official.
+	b.Navigate(t, s.URL+"/k/9999/politikk/person/"+ids.jonas.ID+"/kontakt")
+	run("message", chromedp.SetValue(chromedp.CSS(`#melding`), "Takk for at skulen består."), chromedp.SetValue(chromedp.CSS(`#navn`), "Kari Nordmann"))
+	b.Click(t, `//main//form//button[@type="submit"]`)
+	want("sent", "Meldingen er sendt")
+	b.CheckA11y(t, "contact receipt")
+
+	// The official reads it on their own page.
+	signIn("folkevalgt", "/k/9999/tilsett/politikk/meg")
+	want("official page", "Min side som folkevalgt", "Takk for at skulen består.", "Kari Nordmann")
+	b.CheckA11y(t, "official's page")
 }

@@ -139,6 +139,12 @@ func (s *Service) Contact(ctx context.Context, tenant, personID string, f Contac
 			}
 			return err
 		}
+		// Kept for the official's own page (Service.Official) for
+		// MessageDays days; Digest removes older ones.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO politics_messages (tenant_id, id, person_id, sender_name, sender_email, body, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenant, newID(), p.ID, f.Name, f.Email, f.Message, now); err != nil {
+			return err
+		}
 		toOfficial, copyMail := s.contactMails(tenant, p, f, meta)
 		if _, err := s.mail.Enqueue(ctx, tx, toOfficial); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package politics
 
 import (
+	"encoding/xml"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +190,124 @@ func FuzzParseNumber(f *testing.F) {
 		if ok && (n < 0 || len(yy) != 2) {
 			t.Fatalf("%q gave %d %q", s, n, yy)
 		}
+	})
+}
+
+// FuzzParsePlanned checks that a planned day or month is read into one of
+// the two stored forms, which read back the same and format for people.
+func FuzzParsePlanned(f *testing.F) {
+	for _, s := range []string{"12.03.2026", "3.2026", "03.2026", "2026-03", "2026-03-12", "", " 1.1.2027 ", "13.2026", "2026-13", "31.02.2026", "ab.2026", "-1.2026", "2026--3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := ParsePlanned(s)
+		if !ok {
+			return
+		}
+		if p == "" {
+			if strings.TrimSpace(s) != "" {
+				t.Fatalf("%q read as empty", s)
+			}
+			return
+		}
+		switch len(p) {
+		case 7:
+			if _, err := time.Parse("2006-01", p); err != nil {
+				t.Fatalf("%q gave month %q", s, p)
+			}
+		case 10:
+			if _, err := time.Parse("2006-01-02", p); err != nil {
+				t.Fatalf("%q gave day %q", s, p)
+			}
+		default:
+			t.Fatalf("%q gave %q", s, p)
+		}
+		again, ok := ParsePlanned(FormatPlanned(p))
+		if !ok || again != p {
+			t.Fatalf("%q → %q → %q → %q", s, p, FormatPlanned(p), again)
+		}
+	})
+}
+
+// FuzzParseSignatures checks that a count is a small non-negative number
+// made only of the digits typed.
+func FuzzParseSignatures(f *testing.F) {
+	for _, s := range []string{"", "0", "412", "1 204", "1.204", "1\u00a0204", "-3", "+3", "12345678", "123456789", "1e3", "٣"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, ok := ParseSignatures(s)
+		if !ok {
+			return
+		}
+		if n < 0 || n > 99999999 {
+			t.Fatalf("%q gave %d", s, n)
+		}
+		if err := CheckCase(CaseForm{Title: "x", Origin: OriginInitiative, Signatures: n}); err != nil {
+			t.Fatalf("%q gave %d, which CheckCase refuses: %v", s, n, err)
+		}
+	})
+}
+
+// FuzzAtom checks that any text makes a well-formed feed that reads back
+// with the text (less what XML cannot hold).
+func FuzzAtom(f *testing.F) {
+	for _, s := range []string{"Vedtak", "<script>alert(1)</script>", "a & b", "]]>", "\x00\x01", "\uFFFE", "æøå\r\n"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, title, summary string) {
+		if !utf8.ValidString(title) || !utf8.ValidString(summary) {
+			return
+		}
+		feed := AtomFeed{ID: "x", Title: title, Updated: atomTime(time.Unix(0, 0)), Entries: []AtomEntry{{ID: "e", Title: title, Summary: summary, Updated: "u"}}}
+		var back AtomFeed
+		if err := xml.Unmarshal(feed.Bytes(), &back); err != nil {
+			t.Fatalf("%q %q: %v", title, summary, err)
+		}
+		norm := func(s string) string {
+			return strings.ReplaceAll(strings.ReplaceAll(xmlText(s), "\r\n", "\n"), "\r", "\n")
+		}
+		if len(back.Entries) != 1 || norm(back.Entries[0].Title) != norm(title) || norm(back.Entries[0].Summary) != norm(summary) {
+			t.Fatalf("%q %q read back as %+v", title, summary, back.Entries)
+		}
+	})
+}
+
+// FuzzQueryTerms checks that any query gives at most ten distinct,
+// non-empty terms.
+func FuzzQueryTerms(f *testing.F) {
+	for _, s := range []string{"barnehagen", "Reguleringsplan for Sentrum nord", "", "a b c d e f g h i j k l m n o p", "\xff\xfe", "2026/44", strings.Repeat("ord ", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		terms := queryTerms(s)
+		if len(terms) > 10 {
+			t.Fatalf("%d terms", len(terms))
+		}
+		seen := map[string]bool{}
+		for _, x := range terms {
+			if x == "" || seen[x] {
+				t.Fatalf("terms %q", terms)
+			}
+			seen[x] = true
+		}
+	})
+}
+
+// FuzzSeal checks that a sealed address opens with its token only.
+func FuzzSeal(f *testing.F) {
+	f.Add("tok", "kari@example.no", "other")
+	f.Fuzz(func(t *testing.T, token, address, other string) {
+		box := seal(token, address)
+		got, ok := open(token, box)
+		if !ok || got != address {
+			t.Fatalf("open(%q) = %q, %v", token, got, ok)
+		}
+		if other != token {
+			if _, ok := open(other, box); ok {
+				t.Fatalf("opened with another token")
+			}
+		}
+		open(token, other) // any box: no panic
 	})
 }

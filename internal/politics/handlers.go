@@ -27,6 +27,10 @@ type handlers struct {
 	id       *identity.Service
 	byClient *web.Limiter // contact messages per client address
 	bySender *web.Limiter // contact messages per sender address
+	// followByClient and followByAddress limit follow requests per
+	// client address and per e-mail address.
+	followByClient  *web.Limiter
+	followByAddress *web.Limiter
 }
 
 // Routes registers the module's pages on a municipality's mux. The public
@@ -35,6 +39,7 @@ type handlers struct {
 //	GET  /politikk                          overview: bodies and coming meetings
 //	GET  /politikk/folkevalgte              who represents whom, by party and body
 //	GET  /politikk/organ/{id}               a body: its members and meetings
+//	GET  /politikk/organ/{id}.atom          its Atom feed
 //	GET  /politikk/moter                    the meeting calendar
 //	GET  /politikk/moter.ics                the same as an iCalendar feed (RFC 5545)
 //	GET  /politikk/mote/{id}                a meeting: agenda, documents, decisions, votes, video
@@ -45,21 +50,26 @@ type handlers struct {
 //	GET  /politikk/dokument/{id}            a case document (PDF), shown in the browser
 //	GET  /politikk/dokument/{id}/last-ned   the same as a download
 //
-// The secretariat's pages (role identity.RoleSecretariat) are under
-// /tilsett/politikk (see staffRoutes).
+// The pages of political cases, follows, feeds and search are listed at
+// caseRoutes. The secretariat's pages (role identity.RoleSecretariat) are
+// under /tilsett/politikk (see staffRoutes and staffCaseRoutes), and so is
+// the official's own page /tilsett/politikk/meg.
 func Routes(mux *http.ServeMux, shell *web.Shell, svc *Service, id *identity.Service) error {
 	pages, err := shell.PagesWith(templateFS, []string{"templates/partials.html"},
 		"templates/overview.html", "templates/people.html", "templates/body.html", "templates/calendar.html", "templates/meeting.html",
 		"templates/person.html", "templates/contact.html", "templates/contact_sent.html",
-		"templates/staff_home.html", "templates/staff_meeting_new.html", "templates/staff_meeting.html", "templates/staff_item.html")
+		"templates/staff_home.html", "templates/staff_meeting_new.html", "templates/staff_meeting.html", "templates/staff_item.html",
+		"templates/cases.html", "templates/case.html", "templates/follow.html", "templates/follow_done.html", "templates/search.html",
+		"templates/staff_cases.html", "templates/staff_case_new.html", "templates/staff_case.html", "templates/official.html")
 	if err != nil {
 		return err
 	}
 	h := &handlers{svc: svc, shell: shell, pages: pages, id: id,
-		byClient: web.NewLimiter(svc.cfg.ContactRate, time.Hour), bySender: web.NewLimiter(svc.cfg.ContactRate, time.Hour)}
+		byClient: web.NewLimiter(svc.cfg.ContactRate, time.Hour), bySender: web.NewLimiter(svc.cfg.ContactRate, time.Hour),
+		followByClient: web.NewLimiter(svc.cfg.FollowRate, time.Hour), followByAddress: web.NewLimiter(svc.cfg.FollowRate, time.Hour)}
 	mux.Handle("GET /politikk", shell.Handle(h.overview))
 	mux.Handle("GET /politikk/folkevalgte", shell.Handle(h.people))
-	mux.Handle("GET /politikk/organ/{id}", shell.Handle(h.body))
+	mux.Handle("GET /politikk/organ/{id}", shell.Handle(h.bodyOrFeed))
 	mux.Handle("GET /politikk/moter", shell.Handle(h.calendar))
 	mux.Handle("GET /politikk/moter.ics", shell.Handle(h.ics))
 	mux.Handle("GET /politikk/mote/{id}", shell.Handle(h.meeting))
@@ -69,7 +79,9 @@ func Routes(mux *http.ServeMux, shell *web.Shell, svc *Service, id *identity.Ser
 	mux.Handle("GET /politikk/person/{id}/kontakt/sendt", shell.Handle(h.contactSent))
 	mux.Handle("GET /politikk/dokument/{id}", shell.Handle(h.document(false)))
 	mux.Handle("GET /politikk/dokument/{id}/last-ned", shell.Handle(h.document(true)))
+	h.caseRoutes(mux)
 	h.staffRoutes(mux)
+	h.staffCaseRoutes(mux)
 	return nil
 }
 
@@ -203,6 +215,7 @@ type overviewView struct {
 	Bodies   []Body
 	Upcoming []meetingLine
 	Staff    bool
+	Official bool
 }
 
 func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
@@ -224,7 +237,7 @@ func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 	if len(upcoming) > 6 {
 		upcoming = upcoming[:6]
 	}
-	v := overviewView{Bodies: bodies, Upcoming: n.lines(upcoming), Staff: c.User.Has(identity.RoleSecretariat)}
+	v := overviewView{Bodies: bodies, Upcoming: n.lines(upcoming), Staff: c.User.Has(identity.RoleSecretariat), Official: ViewerOf(c.User).Official != ""}
 	w.Header().Set("Cache-Control", "no-cache")
 	return h.pages.Render(w, r, http.StatusOK, "overview", v)
 }
@@ -370,6 +383,14 @@ type bodyView struct {
 	Seats       []seatLine
 	Upcoming    []meetingLine
 	Past        []meetingLine
+	Follow      followFormView
+}
+
+func (h *handlers) bodyOrFeed(w http.ResponseWriter, r *http.Request) error {
+	if id, ok := strings.CutSuffix(r.PathValue("id"), ".atom"); ok {
+		return h.feed(w, r, FollowBody, id)
+	}
+	return h.body(w, r)
 }
 
 func (h *handlers) body(w http.ResponseWriter, r *http.Request) error {
@@ -382,7 +403,7 @@ func (h *handlers) body(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := bodyView{Body: b, Description: paragraphs(b.Description)}
+	v := bodyView{Body: b, Description: paragraphs(b.Description), Follow: h.followFields(r, FollowBody, b.ID, "", nil)}
 	if terms, err := h.svc.Terms(r.Context(), c.Tenant.ID); err == nil {
 		for _, t := range terms {
 			if t.ID == b.TermID {

@@ -295,6 +295,8 @@ func (s *Service) Meetings(ctx context.Context, tenant, bodyID string, from, to 
 // sees instead.
 type ItemForm struct {
 	Number, Title, CaseRef, Exempt, LegalBasis, PublicTitle string
+	// CaseID is the political case the item handles; empty: none.
+	CaseID string
 }
 
 // The names of the item form's fields.
@@ -305,6 +307,7 @@ const (
 	FieldExempt      = "unntatt"
 	FieldLegalBasis  = "hjemmel"
 	FieldPublicTitle = "offentlig_tittel"
+	FieldCase        = "politisk_sak"
 )
 
 // AddItem adds an item at the end of an unpublished meeting's agenda. An
@@ -314,8 +317,11 @@ const (
 func (s *Service) AddItem(ctx context.Context, tenant, meetingID string, f ItemForm, actor audit.Entry) (Item, error) {
 	const op = errs.Op("politics.AddItem")
 	it := Item{ID: newID(), MeetingID: meetingID, Number: clean(f.Number), Title: clean(f.Title), CaseRef: clean(f.CaseRef),
-		Exempt: checked(f.Exempt), LegalBasis: clean(f.LegalBasis), PublicTitle: clean(f.PublicTitle), VideoOffset: -1}
+		Exempt: checked(f.Exempt), LegalBasis: clean(f.LegalBasis), PublicTitle: clean(f.PublicTitle), VideoOffset: -1, CaseID: strings.TrimSpace(f.CaseID)}
 	fields := map[string]string{}
+	if it.CaseID != "" && !validID(it.CaseID) {
+		fields[FieldCase] = "politics.error.case"
+	}
 	if tooLong(it.Number, 40) {
 		fields[FieldNumber] = "politics.error.number"
 	}
@@ -342,6 +348,15 @@ func (s *Service) AddItem(ctx context.Context, tenant, meetingID string, f ItemF
 		if m.Published() {
 			return errs.E(errs.Conflict, errs.Key("politics.error.published"))
 		}
+		if it.CaseID != "" && fields[FieldCase] == "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM politics_cases WHERE tenant_id = $1 AND id = $2`, tenant, it.CaseID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				fields[FieldCase] = "politics.error.case"
+			}
+		}
 		if err := invalid(op, fields); err != nil {
 			return err
 		}
@@ -357,13 +372,18 @@ func (s *Service) AddItem(ctx context.Context, tenant, meetingID string, f ItemF
 		now := s.db.Now()
 		it.Created, it.Modified = now, now
 		if _, err := tx.ExecContext(ctx, `INSERT INTO politics_items (tenant_id, id, meeting_id, position, number, title, case_ref, exempt, legal_basis, public_title,
-				decision, decided_at, votes_for, votes_against, votes_abstain, video_offset, created_at, modified_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', NULL, NULL, NULL, NULL, NULL, $11, $11)`,
-			tenant, it.ID, meetingID, it.Position, it.Number, it.Title, it.CaseRef, it.Exempt, it.LegalBasis, it.PublicTitle, now); err != nil {
+				decision, decided_at, votes_for, votes_against, votes_abstain, video_offset, created_at, modified_at, case_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', NULL, NULL, NULL, NULL, NULL, $11, $11, $12)`,
+			tenant, it.ID, meetingID, it.Position, it.Number, it.Title, it.CaseRef, it.Exempt, it.LegalBasis, it.PublicTitle, now, nullString(it.CaseID)); err != nil {
 			return err
 		}
 		if err := s.touchMeeting(ctx, tx, tenant, meetingID, now); err != nil {
 			return err
+		}
+		if it.CaseID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE politics_cases SET modified_at = $1 WHERE tenant_id = $2 AND id = $3`, now, tenant, it.CaseID); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, tx, tenant, actor, "politics.item.add", "item:"+it.ID, it.Number)
 	})
@@ -475,14 +495,14 @@ func (s *Service) DeleteItem(ctx context.Context, tenant, id string, actor audit
 }
 
 const itemColumns = `id, meeting_id, position, number, title, case_ref, exempt, legal_basis, public_title, decision, decided_at,
-	votes_for, votes_against, votes_abstain, video_offset, created_at, modified_at`
+	votes_for, votes_against, votes_abstain, video_offset, created_at, modified_at, COALESCE(case_id, '')`
 
 func scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	var decided sql.NullTime
 	var vf, va, vab, off sql.NullInt64
 	err := sc.Scan(&it.ID, &it.MeetingID, &it.Position, &it.Number, &it.Title, &it.CaseRef, &it.Exempt, &it.LegalBasis, &it.PublicTitle,
-		&it.Decision, &decided, &vf, &va, &vab, &off, &it.Created, &it.Modified)
+		&it.Decision, &decided, &vf, &va, &vab, &off, &it.Created, &it.Modified, &it.CaseID)
 	it.DecidedAt = nullTime(decided)
 	if vf.Valid {
 		it.Vote = &Vote{For: int(vf.Int64), Against: int(va.Int64), Abstain: int(vab.Int64)}

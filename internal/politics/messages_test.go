@@ -41,7 +41,48 @@ func sameInBoth(k string) bool {
 		"politics.mail.notice.greeting", "politics.mail.notice.agenda", "politics.mail.contact.reply", "politics.ics.summary", "politics.meeting.published_at", "politics.body.members", "politics.error.decision":
 		return true
 	}
-	return strings.HasPrefix(k, "politics.staff.") && sameStaff[strings.TrimPrefix(k, "politics.staff.")]
+	return sameCases[k] || strings.HasPrefix(k, "politics.staff.") && sameStaff[strings.TrimPrefix(k, "politics.staff.")]
+}
+
+// sameCases are the texts of cases, follows and search that are rightly
+// the same in bokmål and nynorsk.
+var sameCases = map[string]bool{
+	"politics.case.archive_ref":       true,
+	"politics.case.archive_ref_short": true,
+	"politics.case.decisions":         true,
+	"politics.case.origin":            true,
+	"politics.case.path":              true,
+	"politics.case.signed_by":         true,
+	"politics.case.step":              true,
+	"politics.case.step_body":         true,
+	"politics.case.step_body_n":       true,
+	"politics.case.title_field":       true,
+	"politics.cases.title":            true,
+	"politics.error.external_key":     true,
+	"politics.event.decision":         true,
+	"politics.event.document":         true,
+	"politics.event.meeting":          true,
+	"politics.feed.title":             true,
+	"politics.follow.button":          true,
+	"politics.follow.email":           true,
+	"politics.follow.end_lead":        true,
+	"politics.follow.page_title":      true,
+	"politics.follow.sent_title":      true,
+	"politics.follow.title":           true,
+	"politics.hit.case":               true,
+	"politics.hit.document":           true,
+	"politics.hit.item":               true,
+	"politics.official.bodies":        true,
+	"politics.search.button":          true,
+	"politics.search.count":           true,
+	"politics.search.decision":        true,
+	"politics.search.label":           true,
+	"politics.search.title":           true,
+	"politics.search.title_q":         true,
+	"politics.staff.case":             true,
+	"politics.staff.cases":            true,
+	"politics.staff.new_case":         true,
+	"politics.staff.save_path":        true,
 }
 
 var sameStaff = map[string]bool{"title": true, "create_meeting": true, "state": true, "state_planned": true, "body": true, "date": true,
@@ -51,7 +92,7 @@ var sameStaff = map[string]bool{"title": true, "create_meeting": true, "state": 
 
 // sameInEnglish are the texts that are rightly the same in English and
 // bokmål.
-var sameInEnglish = map[string]bool{"politics.vote.for": true}
+var sameInEnglish = map[string]bool{"politics.vote.for": true, "politics.feed.title": true}
 
 // TestKeysExist checks that every key the module's code and templates
 // use, written out or built at run time, is in the catalogue.
@@ -68,8 +109,17 @@ func TestKeysExist(t *testing.T) {
 		keys = append(keys, "politics.vote.cast."+v)
 	}
 	keys = append(keys, "politics.doc."+politics.DocMain, "politics.doc."+politics.DocAttachment)
+	for _, o := range politics.Origins() {
+		keys = append(keys, "politics.origin."+o)
+	}
+	for _, st := range []string{politics.StepDone, politics.StepNow, politics.StepPlanned} {
+		keys = append(keys, "politics.step."+st)
+	}
+	for _, h := range []string{politics.HitCase, politics.HitItem, politics.HitDocument} {
+		keys = append(keys, "politics.hit."+h)
+	}
 	literal := regexp.MustCompile(`"((?:politics|error|shell)\.[a-z0-9_.]+[a-z0-9_])"`)
-	audit := regexp.MustCompile(`^politics\.(term|party|body|person|membership|meeting|item|document|contact)\.(add|create|update|media|publish|delete|minutes|read|send)$`)
+	audit := regexp.MustCompile(`^politics\.(term|party|body|person|membership|meeting|item|document|contact|case|follow)\.(add|create|update|media|publish|delete|minutes|read|send|path|request|confirm|end)$`)
 	var files []string
 	for _, pattern := range []string{"*.go", "templates/*.html", "oparl/*.go"} {
 		m, _ := filepath.Glob(pattern)

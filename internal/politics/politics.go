@@ -40,7 +40,28 @@
 //
 // An official's e-mail address is never shown: citizens write through the
 // contact form (Service.Contact), which queues the message to the official
-// and, when the sender gives an address, a copy to the sender.
+// and, when the sender gives an address, a copy to the sender, and keeps
+// the message for MessageDays days for the official's own page
+// (Service.Official, /tilsett/politikk/meg): their bodies, their coming
+// meetings with the exempt documents they are entitled to, and the
+// messages sent to them.
+//
+// # Political cases, follows, feeds and search
+//
+// A political case (Case, cases.go) is a matter with a planned path
+// through the bodies (committee, executive board, council, each with a
+// planned day or month), linked to its archive case by the archive's case
+// number. Agenda items name the case they handle, and the case's page
+// shows each step as done, now or planned from the published items and
+// their decisions. Other modules create cases with Service.CreateCase
+// (the citizens' initiatives module, idempotent by an external key).
+//
+// Citizens follow a body or a case by e-mail (double opt-in; the address
+// is stored only once confirmed; a daily digest, Service.Digest, with an
+// unsubscribe link) or by Atom feed, and search cases, items, decisions
+// and document titles (Service.Search). Pages, feeds, digests and search
+// are all made from Service.PublicData, so they hold nothing that is not
+// public.
 package politics
 
 import (
@@ -123,6 +144,7 @@ const (
 const (
 	DefaultReplyDays   = 14
 	DefaultContactRate = 5
+	DefaultFollowRate  = 10
 	DefaultMaxDocument = 8 << 20
 )
 
@@ -144,6 +166,9 @@ type Config struct {
 	// ContactRate is how many messages one client address, and one sender
 	// address, may send through the contact form per hour.
 	ContactRate int
+	// FollowRate is how many follow requests one client address, and one
+	// e-mail address, may make per hour.
+	FollowRate int
 	// MaxDocument is the largest case document accepted, in bytes. Keep it
 	// below the server's largest request body.
 	MaxDocument int64
@@ -173,6 +198,9 @@ func New(d *db.DB, log *audit.Log, mail *notify.Queue, blobs blob.Store, cfg Con
 	}
 	if cfg.ContactRate <= 0 {
 		cfg.ContactRate = DefaultContactRate
+	}
+	if cfg.FollowRate <= 0 {
+		cfg.FollowRate = DefaultFollowRate
 	}
 	if cfg.MaxDocument <= 0 {
 		cfg.MaxDocument = DefaultMaxDocument
@@ -309,6 +337,8 @@ type Item struct {
 	VideoOffset int   // seconds into the recording; -1: none
 	Created     time.Time
 	Modified    time.Time
+	// CaseID is the political case the item handles; empty: none.
+	CaseID string
 }
 
 // Decided reports whether a decision has been recorded.
@@ -618,6 +648,14 @@ func nullTime(n sql.NullTime) time.Time {
 		return time.Time{}
 	}
 	return n.Time.UTC()
+}
+
+// nullString is s, or NULL when s is empty.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // isNoRows reports whether err says a query found nothing.

@@ -192,7 +192,29 @@ func Seed(ctx context.Context, svc *Service, tenant string) error {
 
 	now := svc.db.Now().In(oslo)
 	day := func(offset int) string { return now.AddDate(0, 0, offset).Format("02.01.2006") }
+	month := func(offset int) string { return now.AddDate(0, 0, offset).Format("01.2006") }
 	video := "https://video.demo.kommune.no/opptak/"
+
+	// Two political cases: a kindergarten that has passed the executive
+	// committee and waits for the council, and the school plan, now in
+	// the committee for children and education.
+	kindergarten, err := svc.CreateCase(ctx, tenant, CaseForm{Title: "Ny barnehage i Nordbygda", ArchiveRef: "2026/44", Origin: OriginAdministration,
+		Summary: "Kommunen trenger flere barnehageplasser i Nordbygda. Saken gjelder kjøp av tomt og bygging av en barnehage med seks avdelinger."}, actor)
+	if err != nil {
+		return fmt.Errorf("politics seed: %w", err)
+	}
+	if _, err := svc.SetPath(ctx, tenant, kindergarten.ID, []StepForm{{BodyID: exec.ID, Planned: day(-21)}, {BodyID: council.ID, Planned: month(42)}}, actor); err != nil {
+		return fmt.Errorf("politics seed: %w", err)
+	}
+	schools, err := svc.CreateCase(ctx, tenant, CaseForm{Title: "Skolebruksplan 2027–2035", ArchiveRef: "2026/102", Origin: OriginInitiative, Signatures: 412,
+		Summary: "Innbyggerinitiativ om å bevare Nordbygda skule, behandlet sammen med skolebruksplanen for 2027–2035.", ExternalKey: "demo-initiativ-1"}, actor)
+	if err != nil {
+		return fmt.Errorf("politics seed: %w", err)
+	}
+	if _, err := svc.SetPath(ctx, tenant, schools.ID, []StepForm{{BodyID: educ.ID, Planned: day(10)}, {BodyID: exec.ID, Planned: month(30)},
+		{BodyID: council.ID, Planned: day(42)}}, actor); err != nil {
+		return fmt.Errorf("politics seed: %w", err)
+	}
 
 	// 1. The council, six weeks ago, with minutes and votes by party.
 	m1, err := svc.CreateMeeting(ctx, tenant, MeetingForm{BodyID: council.ID, Date: day(-42), From: "18:00", To: "21:30", Place: "Kommunestyresalen, rådhuset",
@@ -225,7 +247,7 @@ func Seed(ctx context.Context, svc *Service, tenant string) error {
 		{title: "Tilskudd til lag og foreninger", decision: "Formannskapet fordeler tilskuddene slik rådmannen foreslår.", votes: [3]int{9, 0, 0}, offset: 90},
 		{title: "Høring – regional transportplan", decision: "Formannskapet slutter seg til høringsuttalelsen, med tillegg om bedre bussforbindelse til Nordbygda.",
 			votes: [3]int{6, 3, 0}, rollCall: true, offset: 1500, attachment: "Høringsutkast"},
-		{title: "Kjøp av tomt til ny barnehage", exempt: false, caseRef: "2026/44", decision: "Kommunen kjøper gnr. 12 bnr. 7 for inntil 4,2 millioner kroner.",
+		{title: "Kjøp av tomt til ny barnehage", exempt: false, caseRef: "2026/44", caseID: kindergarten.ID, decision: "Kommunen kjøper gnr. 12 bnr. 7 for inntil 4,2 millioner kroner.",
 			votes: [3]int{9, 0, 0}, exemptAttachment: "Takst og forhandlingsnotat", exemptBasis: "Offl. § 23 første ledd", offset: 2700},
 	}
 	if err := seedMeeting(ctx, svc, tenant, m2, items2, parties, actor, true); err != nil {
@@ -240,7 +262,7 @@ func Seed(ctx context.Context, svc *Service, tenant string) error {
 		return fmt.Errorf("politics seed: %w", err)
 	}
 	items3 := []demoItem{
-		{title: "Skolebruksplan 2027–2035", caseRef: "2026/102", attachment: "Utredning av skolestruktur"},
+		{title: "Skolebruksplan 2027–2035", caseRef: "2026/102", caseID: schools.ID, attachment: "Utredning av skolestruktur"},
 		{title: "Tilstandsrapport for grunnskolen 2026", attachment: "Resultater fra nasjonale prøver"},
 		{title: "Søknad om særskilt tilrettelagt opplæring", exempt: true, basis: "Offl. § 13 jf. fvl. § 13 første ledd nr. 1", publicTitle: "Elevsak"},
 	}
@@ -259,6 +281,7 @@ func Seed(ctx context.Context, svc *Service, tenant string) error {
 // demoItem is an item of a demo meeting.
 type demoItem struct {
 	title, caseRef, decision      string
+	caseID                        string
 	exempt                        bool
 	basis, publicTitle            string
 	votes                         [3]int
@@ -275,7 +298,7 @@ type demoItem struct {
 func seedMeeting(ctx context.Context, svc *Service, tenant string, m Meeting, items []demoItem, parties map[string]Party, actor audit.Entry, held bool) error {
 	var ids []string
 	for _, d := range items {
-		f := ItemForm{Title: d.title, CaseRef: d.caseRef, LegalBasis: d.basis, PublicTitle: d.publicTitle}
+		f := ItemForm{Title: d.title, CaseRef: d.caseRef, LegalBasis: d.basis, PublicTitle: d.publicTitle, CaseID: d.caseID}
 		if d.exempt {
 			f.Exempt = "1"
 		}

@@ -33,7 +33,7 @@ type env struct {
 	clock *dbtest.Clock
 }
 
-func newEnv(t *testing.T, d *db.DB, clock *dbtest.Clock, cfg politics.Config) *env {
+func newEnv(t testing.TB, d *db.DB, clock *dbtest.Clock, cfg politics.Config) *env {
 	t.Helper()
 	blobs, err := blob.OpenDir(t.TempDir())
 	if err != nil {
@@ -127,7 +127,7 @@ type fixture struct {
 	anneEmail               string
 }
 
-func (e *env) fixture(t *testing.T) fixture {
+func (e *env) fixture(t testing.TB) fixture {
 	t.Helper()
 	ctx := context.Background()
 	var f fixture

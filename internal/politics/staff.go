@@ -201,6 +201,7 @@ type staffMeetingView struct {
 
 type itemFormView struct {
 	Number, Title, CaseRef, Exempt, LegalBasis, PublicTitle field
+	Case                                                    field
 }
 
 // meetingState is what the meeting page shows besides the stored meeting:
@@ -257,6 +258,19 @@ func (h *handlers) renderMeeting(w http.ResponseWriter, r *http.Request, status 
 		PublicTitle: ib.text(FieldPublicTitle, "politics.staff.public_title", "politics.staff.public_title_hint", st.item.PublicTitle),
 	}
 	v.Item.Number.Class, v.Item.CaseRef.Class = "w-20", "w-20"
+	cases, err := h.svc.Cases(r.Context(), c.Tenant.ID)
+	if err != nil {
+		return err
+	}
+	caseOpts := []choice{{Value: "", Label: t("politics.staff.no_case")}}
+	for _, x := range cases {
+		label := x.Title
+		if x.ArchiveRef != "" {
+			label = x.ArchiveRef + " " + label
+		}
+		caseOpts = append(caseOpts, choice{Value: x.ID, Label: label})
+	}
+	v.Item.Case = ib.sel(FieldCase, "politics.staff.case", "politics.staff.case_hint", st.item.CaseID, caseOpts)
 	switch {
 	case st.detailErrs != nil:
 		v.Errors = v.Details.Errors
@@ -355,7 +369,7 @@ func (h *handlers) addItem(w http.ResponseWriter, r *http.Request) error {
 	c := web.From(r)
 	p := r.PostForm
 	f := ItemForm{Number: p.Get(FieldNumber), Title: p.Get(FieldTitle), CaseRef: p.Get(FieldCaseRef), Exempt: p.Get(FieldExempt),
-		LegalBasis: p.Get(FieldLegalBasis), PublicTitle: p.Get(FieldPublicTitle)}
+		LegalBasis: p.Get(FieldLegalBasis), PublicTitle: p.Get(FieldPublicTitle), CaseID: p.Get(FieldCase)}
 	id := r.PathValue("id")
 	it, err := h.svc.AddItem(r.Context(), c.Tenant.ID, id, f, actor(c))
 	if fields := fieldErrors(err); fields != nil {

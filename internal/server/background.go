@@ -37,8 +37,27 @@ func (s *Server) startBackground() error {
 	} else {
 		s.Log.Warn("no SMTP server set (--smtp-addr / TORG_SMTP_ADDR): e-mail waits in the queue until one is")
 	}
-	s.background = append(s.background, s.housekeeping)
+	s.background = append(s.background, s.housekeeping, s.politicsDigest)
 	return nil
+}
+
+// politicsDigest queues the daily e-mail digests of political follows; it
+// checks every hour, and each follow gets at most one mail a day.
+func (s *Server) politicsDigest(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.Politics.Digest(ctx, s.DB.Now()); err != nil && ctx.Err() == nil {
+			s.Log.Error("politics: digest", "err", err)
+		} else if n > 0 {
+			s.Log.Info("politics: digests queued", "mails", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // housekeeping removes expired sessions, unfinished sign-ins and drafts

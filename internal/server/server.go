@@ -240,7 +240,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err := politics.Routes(router.Mux, shell, s.Politics, s.Identity); err != nil {
 		return nil, err
 	}
-	s.Initiatives = initiatives.New(d, s.Audit, initiatives.Config{Logger: log})
+	s.Initiatives = initiatives.New(d, s.Audit, initiatives.Config{Council: council{s.Politics}, Logger: log})
 	if err := initiatives.Routes(router.Mux, shell, s.Initiatives, s.Identity, initiatives.HandlerConfig{}); err != nil {
 		return nil, err
 	}

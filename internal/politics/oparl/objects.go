@@ -298,6 +298,13 @@ func (a *api) build(r *http.Request, m *municipality) *objects {
 	for _, b := range d.Bodies {
 		bodies[b.ID] = b
 	}
+	// A political case is one Paper, with a Consultation for each public
+	// item that handles it; an item without a case is a Paper of its own.
+	cases := map[string]*casePaper{}
+	for _, c := range d.Cases {
+		cases[c.ID] = &casePaper{c: c, modified: c.Modified, p: &paperObject{ID: u("paper", c.ID), Type: typePrefix + "Paper", Body: bodyURL, Name: c.Title,
+			Reference: c.ArchiveRef, Date: date(c.Created), PaperType: "Politisk sak", Created: stamp(c.Created), Web: site + "politikk/sak/" + c.ID}}
+	}
 	locations := map[string]*locationObject{}
 	var locationOrder []string
 	locTimes := map[string][2]time.Time{}
@@ -348,7 +355,7 @@ func (a *api) build(r *http.Request, m *municipality) *objects {
 			if !it.Hidden {
 				ai.Consultation = u("consultation", it.ID)
 				ai.ResolutionText = it.Decision
-				a.paper(o, u, bodyURL, site, mt, it, orgOfBody(mt.BodyID))
+				a.paper(o, u, bodyURL, site, mt, it, orgOfBody(mt.BodyID), cases[it.CaseID])
 			}
 			obj.AgendaItem = append(obj.AgendaItem, ai)
 			o.add("agendaitem", object{url: iURL, created: it.Created, modified: it.Modified, value: ai})
@@ -356,6 +363,12 @@ func (a *api) build(r *http.Request, m *municipality) *objects {
 		}
 		o.add("meeting", object{url: mURL, created: mt.Created, modified: modified, value: obj})
 		see(mt.Created, modified)
+	}
+	for _, c := range d.Cases {
+		cp := cases[c.ID]
+		cp.p.Modified = stamp(cp.modified)
+		o.add("paper", object{url: cp.p.ID, created: c.Created, modified: cp.modified, value: cp.p})
+		see(c.Created, cp.modified)
 	}
 	for _, lid := range locationOrder {
 		loc := locations[lid]
@@ -385,9 +398,22 @@ func (a *api) build(r *http.Request, m *municipality) *objects {
 	return o
 }
 
-// paper adds the Paper of a public item, its Consultation and its Files.
-func (a *api) paper(o *objects, u func(kind, id string) string, bodyURL, site string, mt politics.Meeting, it politics.ItemView, org string) {
+// casePaper is the Paper of a political case while it is built.
+type casePaper struct {
+	c        politics.Case
+	p        *paperObject
+	modified time.Time
+}
+
+// paper adds the Consultation of a public item and its Files, and the
+// Paper they belong to: the item's own, or, when the item handles a
+// political case (cp not nil), the case's, which build adds when all its
+// items are in.
+func (a *api) paper(o *objects, u func(kind, id string) string, bodyURL, site string, mt politics.Meeting, it politics.ItemView, org string, cp *casePaper) {
 	pURL, cURL, iURL, mURL := u("paper", it.ID), u("consultation", it.ID), u("agendaitem", it.ID), u("meeting", mt.ID)
+	if cp != nil {
+		pURL = cp.p.ID
+	}
 	cons := &consultationObject{ID: cURL, Type: typePrefix + "Consultation", Paper: pURL, AgendaItem: iURL, Meeting: mURL, Organization: []string{org},
 		Created: stamp(it.Created), Modified: stamp(it.Modified)}
 	o.add("consultation", object{url: cURL, created: it.Created, modified: it.Modified, value: cons})
@@ -396,6 +422,16 @@ func (a *api) paper(o *objects, u func(kind, id string) string, bodyURL, site st
 		Web: site + "politikk/mote/" + mt.ID + "#sak-" + it.ID}
 	if p.Reference == "" {
 		p.Reference = it.Number
+	}
+	if cp != nil {
+		p = cp.p
+		p.Consultation = append(p.Consultation, cons)
+		if it.Modified.After(cp.modified) {
+			cp.modified = it.Modified
+		}
+		if p.Reference == "" {
+			p.Reference = it.CaseRef
+		}
 	}
 	for _, dv := range it.Documents {
 		if dv.Restricted {
@@ -407,11 +443,16 @@ func (a *api) paper(o *objects, u func(kind, id string) string, bodyURL, site st
 			DownloadURL: site + "politikk/dokument/" + doc.ID + "/last-ned", Meeting: []string{mURL}, AgendaItem: []string{iURL}, Paper: []string{pURL},
 			Created: stamp(doc.Created), Modified: stamp(doc.Modified), Web: site + "politikk/mote/" + mt.ID + "#sak-" + it.ID}
 		o.add("file", object{url: f.ID, created: doc.Created, modified: doc.Modified, value: f})
+		if cp != nil && doc.Modified.After(cp.modified) {
+			cp.modified = doc.Modified
+		}
 		if doc.Kind == politics.DocMain && p.MainFile == nil {
 			p.MainFile = f
 		} else {
 			p.AuxiliaryFile = append(p.AuxiliaryFile, f)
 		}
 	}
-	o.add("paper", object{url: pURL, created: it.Created, modified: it.Modified, value: p})
+	if cp == nil {
+		o.add("paper", object{url: pURL, created: it.Created, modified: it.Modified, value: p})
+	}
 }

@@ -20,8 +20,12 @@
 // an Organization of type "Gremium", and a party one of type "Partei"; a
 // seat is a Membership on behalf of the party; a meeting is a Meeting with
 // its location embedded; an agenda item is an AgendaItem; an item that is
-// public is also a Paper (the saksframlegg as its main File, attachments
-// as auxiliary Files) with one Consultation, its handling in the meeting;
+// public has a Consultation, its handling in the meeting, which belongs
+// to a Paper: the item's own (the saksframlegg as its main File,
+// attachments as auxiliary Files), or, when the item handles a political
+// case, the case's Paper, which has a Consultation for each public item
+// that handles it and their Files; a case is a Paper from when it is
+// created, also before any item handles it;
 // a valgperiode is a LegislativeTerm. Votes have no place in OParl 1.1 and
 // are on the meeting's web page only.
 //

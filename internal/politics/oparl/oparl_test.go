@@ -2,6 +2,7 @@ package oparl_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -341,6 +342,26 @@ func TestWalk(t *testing.T) {
 				"organizations": 12, "legislativeterms": 1, "locations": 3} {
 				if got := count(list); got != want {
 					t.Errorf("%s: %d, want %d", list, got, want)
+				}
+			}
+			// A political case is one Paper with the Consultations of the
+			// public items that handle it; the seed's two cases have one
+			// each.
+			cases, err := s.Service.Cases(context.Background(), "9999")
+			if err != nil || len(cases) != 2 {
+				t.Fatalf("cases: %d, %v", len(cases), err)
+			}
+			for _, c := range cases {
+				_, b := w.get(s.URL + "/oparl/v1/body/9999/paper/" + c.ID)
+				p := decode(t, b)
+				cons, _ := p["consultation"].([]any)
+				if p["name"] != c.Title || p["paperType"] != "Politisk sak" || p["reference"] != c.ArchiveRef || len(cons) != 1 {
+					t.Errorf("case paper %s: %v", c.ID, p)
+				}
+				if len(cons) == 1 {
+					if cm, _ := cons[0].(map[string]any); cm["paper"] != p["id"] || cm["agendaItem"] == nil {
+						t.Errorf("case consultation %v", cm)
+					}
 				}
 			}
 		})

@@ -207,4 +207,8 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"politikk/person/x", "politikk/person/x/kontakt", "politikk/person/x/kontakt/sendt", "politikk/dokument/x", "politikk/dokument/x/last-ned",
 	"tilsett/politikk", "tilsett/politikk/mote/ny", "tilsett/politikk/mote/x", "tilsett/politikk/sak/x",
 	"initiativ", "initiativ/nytt", "initiativ/0123456789abcdef", "initiativ/0123456789abcdef/forpliktingar", "initiativ/0123456789abcdef/forpliktingar.json",
-	"initiativ/0123456789abcdef/forpliktingar.csv", "initiativ/0123456789abcdef/forpliktingar?kode=x", "tilsett/initiativ", "tilsett/initiativ/0123456789abcdef"}
+	"initiativ/0123456789abcdef/forpliktingar.csv", "initiativ/0123456789abcdef/forpliktingar?kode=x", "tilsett/initiativ", "tilsett/initiativ/0123456789abcdef",
+	"politikk/saker", "politikk/sak/x", "politikk/sak/x.atom", "politikk/organ/kommunestyret.atom", "politikk/sak/x/folg",
+	"politikk/organ/kommunestyret/folg", "politikk/folg/sendt", "politikk/folg/bekreft?t=x", "politikk/folg/avslutt?t=x",
+	"politikk/sok?q=barnehage", "politikk/sok", "tilsett/politikk/saker", "tilsett/politikk/saker/ny", "tilsett/politikk/saker/x",
+	"tilsett/politikk/meg"}
