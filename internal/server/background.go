@@ -37,7 +37,7 @@ func (s *Server) startBackground() error {
 	} else {
 		s.Log.Warn("no SMTP server set (--smtp-addr / TORG_SMTP_ADDR): e-mail waits in the queue until one is")
 	}
-	s.background = append(s.background, s.housekeeping, s.politicsDigest)
+	s.background = append(s.background, s.housekeeping, s.politicsDigest, s.innsynReminders)
 	return nil
 }
 
@@ -86,10 +86,34 @@ func (s *Server) housekeeping(ctx context.Context) {
 		} else if n > 0 {
 			s.Log.Info("housekeeping: removed expired API tokens", "rows", n)
 		}
+		if n, err := s.Dialogue.Digest(ctx, s.DB.Now()); err != nil && ctx.Err() == nil {
+			s.Log.Error("housekeeping: debate digests", "err", err)
+		} else if n > 0 {
+			s.Log.Info("housekeeping: debate digests queued", "n", n)
+		}
 		if n, err := s.Initiatives.SubmitPending(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Error("housekeeping: initiatives to the council", "err", err)
 		} else if n > 0 {
 			s.Log.Info("housekeeping: initiatives handed to the council", "n", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// innsynReminders sends the access requests' deadline reminders every
+// fifteen minutes; Remind sends each one once, also with several nodes.
+func (s *Server) innsynReminders(ctx context.Context) {
+	t := time.NewTicker(15 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := s.Innsyn.Remind(ctx, s.DB.Now()); err != nil && ctx.Err() == nil {
+			s.Log.Error("innsyn: reminders", "err", err)
+		} else if n > 0 {
+			s.Log.Info("innsyn: reminders sent", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -45,6 +45,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/catalog"
 	"github.com/torg-ekommune/torg/internal/config"
 	"github.com/torg-ekommune/torg/internal/db"
+	"github.com/torg-ekommune/torg/internal/dialogue"
 	"github.com/torg-ekommune/torg/internal/errs"
 	"github.com/torg-ekommune/torg/internal/feedback"
 	"github.com/torg-ekommune/torg/internal/forms"
@@ -53,6 +54,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/identity"
 	"github.com/torg-ekommune/torg/internal/identity/testidp"
 	"github.com/torg-ekommune/torg/internal/initiatives"
+	"github.com/torg-ekommune/torg/internal/innsyn"
 	"github.com/torg-ekommune/torg/internal/minside"
 	"github.com/torg-ekommune/torg/internal/nin"
 	"github.com/torg-ekommune/torg/internal/notify"
@@ -67,7 +69,7 @@ import (
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema, innsyn.Schema, dialogue.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -91,6 +93,8 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(cases.Messages()) },
 		func() error { return cat.AddFS(politics.Messages()) },
 		func() error { return cat.AddFS(initiatives.Messages()) },
+		func() error { return cat.AddFS(innsyn.Messages()) },
+		func() error { return cat.AddFS(dialogue.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -136,7 +140,11 @@ type Server struct {
 	Politics *politics.Service
 	// Initiatives is citizen initiatives (kommuneloven § 12-1).
 	Initiatives *initiatives.Service
-	Mail        *notify.Queue
+	// Innsyn is access requests (innsynskrav) to the public journal's entries.
+	Innsyn *innsyn.Service
+	// Dialogue is hearings, questions to officials and debates.
+	Dialogue *dialogue.Service
+	Mail     *notify.Queue
 	// Blobs holds uploaded files, in the data folder.
 	Blobs *blob.Dir
 	// background are the loops Serve runs beside the HTTP server.
@@ -242,6 +250,15 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	s.Initiatives = initiatives.New(d, s.Audit, initiatives.Config{Council: council{s.Politics}, Logger: log})
 	if err := initiatives.Routes(router.Mux, shell, s.Initiatives, s.Identity, initiatives.HandlerConfig{}); err != nil {
+		return nil, err
+	}
+	s.Innsyn = innsyn.New(d, s.Audit, innsyn.Deps{Archive: s.Archive, Mail: s.Mail, Blobs: s.Blobs, Staff: s.Identity},
+		innsyn.Config{PublicURL: cfg.PublicURL, TenantURL: s.tenantURL})
+	if err := innsyn.Routes(router.Mux, shell, s.Innsyn, s.Identity); err != nil {
+		return nil, err
+	}
+	s.Dialogue = dialogue.New(d, s.Audit, s.Mail, s.Blobs, s.Archive, politicsOfficials{s.Politics}, dialogue.Config{PublicURL: cfg.PublicURL})
+	if err := dialogue.Routes(router.Mux, shell, s.Dialogue, s.Identity); err != nil {
 		return nil, err
 	}
 	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit, s.Forms, s.Cases); err != nil {

@@ -211,4 +211,11 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"politikk/saker", "politikk/sak/x", "politikk/sak/x.atom", "politikk/organ/kommunestyret.atom", "politikk/sak/x/folg",
 	"politikk/organ/kommunestyret/folg", "politikk/folg/sendt", "politikk/folg/bekreft?t=x", "politikk/folg/avslutt?t=x",
 	"politikk/sok?q=barnehage", "politikk/sok", "tilsett/politikk/saker", "tilsett/politikk/saker/ny", "tilsett/politikk/saker/x",
-	"tilsett/politikk/meg"}
+	"tilsett/politikk/meg",
+	"innsyn", "innsyn?jp=x", "innsyn/kvittering/x", "innsyn/status/x", "innsyn/status/x/dokument/1/x", "innsyn/status/x/sladda/1",
+	"min-side/innsyn", "min-side/innsyn/x", "min-side/innsyn/x/dokument/1/x", "min-side/innsyn/x/sladda/1",
+	"tilsett/innsyn", "tilsett/innsyn?eining=x&vis=alle", "tilsett/innsyn/x", "tilsett/innsyn/statistikk", "tilsett/innsyn/statistikk?fra=2026-01-01&til=2026-12-31",
+	"horingar", "horingar/x", "horingar/x/dokument/x", "horingar/x/uttale", "horingar/x/uttale/x/kvittering", "horingar/x/uttale/x/vedlegg/1",
+	"sporsmal", "sporsmal?q=x&ubesvart=1", "sporsmal/nytt", "sporsmal/x",
+	"debatt", "debatt/reglar", "debatt/ny", "debatt/x",
+	"tilsett/horingar", "tilsett/horingar/ny", "tilsett/horingar/x", "tilsett/horingar/x/dokument/x", "tilsett/dialog"}
