@@ -63,13 +63,14 @@ import (
 	"github.com/torg-ekommune/torg/internal/politics"
 	"github.com/torg-ekommune/torg/internal/politics/oparl"
 	"github.com/torg-ekommune/torg/internal/receipt"
+	"github.com/torg-ekommune/torg/internal/surveys"
 	"github.com/torg-ekommune/torg/internal/tenant"
 	"github.com/torg-ekommune/torg/internal/web"
 )
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema, innsyn.Schema, dialogue.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema, innsyn.Schema, dialogue.Schema, surveys.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -95,6 +96,7 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(initiatives.Messages()) },
 		func() error { return cat.AddFS(innsyn.Messages()) },
 		func() error { return cat.AddFS(dialogue.Messages()) },
+		func() error { return cat.AddFS(surveys.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -144,7 +146,9 @@ type Server struct {
 	Innsyn *innsyn.Service
 	// Dialogue is hearings, questions to officials and debates.
 	Dialogue *dialogue.Service
-	Mail     *notify.Queue
+	// Surveys is questionnaires, employee surveys and their results.
+	Surveys *surveys.Service
+	Mail    *notify.Queue
 	// Blobs holds uploaded files, in the data folder.
 	Blobs *blob.Dir
 	// background are the loops Serve runs beside the HTTP server.
@@ -259,6 +263,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	s.Dialogue = dialogue.New(d, s.Audit, s.Mail, s.Blobs, s.Archive, politicsOfficials{s.Politics}, dialogue.Config{PublicURL: cfg.PublicURL})
 	if err := dialogue.Routes(router.Mux, shell, s.Dialogue, s.Identity); err != nil {
+		return nil, err
+	}
+	s.Surveys = surveys.New(d, s.Audit, s.Mail, surveys.Config{})
+	if err := surveys.Routes(router.Mux, shell, s.Surveys, s.Identity, cfg.PublicURL); err != nil {
 		return nil, err
 	}
 	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit, s.Forms, s.Cases); err != nil {

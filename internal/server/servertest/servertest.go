@@ -218,4 +218,7 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"horingar", "horingar/x", "horingar/x/dokument/x", "horingar/x/uttale", "horingar/x/uttale/x/kvittering", "horingar/x/uttale/x/vedlegg/1",
 	"sporsmal", "sporsmal?q=x&ubesvart=1", "sporsmal/nytt", "sporsmal/x",
 	"debatt", "debatt/reglar", "debatt/ny", "debatt/x",
-	"tilsett/horingar", "tilsett/horingar/ny", "tilsett/horingar/x", "tilsett/horingar/x/dokument/x", "tilsett/dialog"}
+	"tilsett/horingar", "tilsett/horingar/ny", "tilsett/horingar/x", "tilsett/horingar/x/dokument/x", "tilsett/dialog",
+	"undersokelser/x", "undersokelser/x?t=y", "tilsett/undersokelser", "tilsett/undersokelser/x",
+	"tilsett/undersokelser/x/sporsmal/y", "tilsett/undersokelser/x/resultat", "tilsett/undersokelser/x/resultat?bakgrunn=y",
+	"tilsett/undersokelser/x/resultat.csv"}
