@@ -63,6 +63,7 @@ Commands:
   receipt   check that a receipt (PDF or JSON) is genuine (receipt verify --help)
   apiclient API clients of a municipality's domain systems (apiclient add|list|revoke --help)
   archive   Noark 5 archive: export an avleveringspakke, or generate test data (archive export|seed --help)
+  election  simulate a Belenios 2.0 election, verify an election record, or run a trustee's side (election simulate|verify|trustee --help)
   initiatives citizen initiatives: import the residents who may sign (initiatives import-residents --help)
   version   print the version
 
@@ -127,6 +128,8 @@ func run(env Env) error {
 		return apiclientCmd(env, args)
 	case "archive":
 		return archiveCmd(env, args)
+	case "election":
+		return electionCmd(env, args)
 	case "initiatives":
 		return initiativesCmd(env, args)
 	case "version":

@@ -65,12 +65,13 @@ import (
 	"github.com/torg-ekommune/torg/internal/receipt"
 	"github.com/torg-ekommune/torg/internal/surveys"
 	"github.com/torg-ekommune/torg/internal/tenant"
+	"github.com/torg-ekommune/torg/internal/vote"
 	"github.com/torg-ekommune/torg/internal/web"
 )
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema, innsyn.Schema, dialogue.Schema, surveys.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema, innsyn.Schema, dialogue.Schema, surveys.Schema, vote.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -97,6 +98,7 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(innsyn.Messages()) },
 		func() error { return cat.AddFS(dialogue.Messages()) },
 		func() error { return cat.AddFS(surveys.Messages()) },
+		func() error { return cat.AddFS(vote.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
 				if err := cat.Add(i18n.Lang(l), m); err != nil {
@@ -148,7 +150,9 @@ type Server struct {
 	Dialogue *dialogue.Service
 	// Surveys is questionnaires, employee surveys and their results.
 	Surveys *surveys.Service
-	Mail    *notify.Queue
+	// Vote is verifiable elections and referendums.
+	Vote *vote.Service
+	Mail *notify.Queue
 	// Blobs holds uploaded files, in the data folder.
 	Blobs *blob.Dir
 	// background are the loops Serve runs beside the HTTP server.
@@ -267,6 +271,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	s.Surveys = surveys.New(d, s.Audit, s.Mail, surveys.Config{})
 	if err := surveys.Routes(router.Mux, shell, s.Surveys, s.Identity, cfg.PublicURL); err != nil {
+		return nil, err
+	}
+	s.Vote = vote.New(d, s.Audit)
+	if err := vote.Routes(router.Mux, shell, s.Vote, s.Identity, vote.Config{}); err != nil {
 		return nil, err
 	}
 	if err := minside.Routes(router.Mux, shell, s.Identity, s.Audit, s.Forms, s.Cases); err != nil {

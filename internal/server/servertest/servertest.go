@@ -221,4 +221,5 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"tilsett/horingar", "tilsett/horingar/ny", "tilsett/horingar/x", "tilsett/horingar/x/dokument/x", "tilsett/dialog",
 	"undersokelser/x", "undersokelser/x?t=y", "tilsett/undersokelser", "tilsett/undersokelser/x",
 	"tilsett/undersokelser/x/sporsmal/y", "tilsett/undersokelser/x/resultat", "tilsett/undersokelser/x/resultat?bakgrunn=y",
-	"tilsett/undersokelser/x/resultat.csv"}
+	"tilsett/undersokelser/x/resultat.csv",
+	"val", "val/x", "val/x/stem", "val/x/tavle", "val/x/x.bel", "val/x/tillitsvald/x", "tilsett/val", "tilsett/val/x"}
