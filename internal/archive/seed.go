@@ -113,6 +113,10 @@ func (s *Service) Seed(ctx context.Context, tenant, municipalityName string, opt
 		if err := g.batch(done, n); err != nil {
 			return g.res, errs.E(op, err)
 		}
+		// Index the batch for the public journal while its pages are warm.
+		if err := s.RefreshPublicJournal(ctx, tenant); err != nil {
+			return g.res, errs.E(op, err)
+		}
 		done += n
 		if opts.Progress != nil && (done/opts.Every != (done-n)/opts.Every || done == opts.Entries) {
 			el := time.Since(start)

@@ -252,6 +252,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err := cases.RegisterRoutes(router.Mux, shell, s.Cases, s.Identity, s.Blobs); err != nil {
 		return nil, err
 	}
+	if err := archive.PublicRoutes(router.Mux, shell, s.Archive, s.Blobs); err != nil {
+		return nil, err
+	}
 	s.Politics = politics.New(d, s.Audit, s.Mail, s.Blobs, politics.Config{PublicURL: cfg.PublicURL})
 	if err := politics.Routes(router.Mux, shell, s.Politics, s.Identity); err != nil {
 		return nil, err

@@ -222,4 +222,5 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"undersokelser/x", "undersokelser/x?t=y", "tilsett/undersokelser", "tilsett/undersokelser/x",
 	"tilsett/undersokelser/x/sporsmal/y", "tilsett/undersokelser/x/resultat", "tilsett/undersokelser/x/resultat?bakgrunn=y",
 	"tilsett/undersokelser/x/resultat.csv",
-	"val", "val/x", "val/x/stem", "val/x/tavle", "val/x/x.bel", "val/x/tillitsvald/x", "tilsett/val", "tilsett/val/x"}
+	"val", "val/x", "val/x/stem", "val/x/tavle", "val/x/x.bel", "val/x/tillitsvald/x", "tilsett/val", "tilsett/val/x",
+	"postjournal", "postjournal?q=søknad&type=I", "postjournal/x", "postjournal.json", "postjournal.atom", "postjournal.csv", "postjournal/dokument/x"}
