@@ -67,6 +67,10 @@ func serve(env Env, args []string, isDemo bool) error {
 			ln.Close()
 			return fmt.Errorf("seed demo residents: %w", err)
 		}
+		if err := demo.SeedArchive(ctx, srv.Archive, srv.Blobs); err != nil {
+			ln.Close()
+			return fmt.Errorf("seed demo archive: %w", err)
+		}
 		fmt.Fprintf(env.Stdout, "\nTorg demo: open %s/ in a browser (Demo kommune, kommunenummer 9999).\nSign in with the built-in test provider; data is kept in %s. Stop with Ctrl+C.\n\n", cfg.PublicURL, dataPlace(cfg))
 	}
 	if env.Ready != nil {
