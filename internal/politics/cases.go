@@ -250,6 +250,11 @@ func ParsePlanned(s string) (string, bool) {
 		return "", true
 	}
 	if d, ok := parseDate(s); ok {
+		// The same years as a month: a day the other spelling of which
+		// parseDate would refuse cannot be planned.
+		if yy, _ := strconv.Atoi(d[:4]); yy < 1900 {
+			return "", false
+		}
 		return d, true
 	}
 	var y, m string
