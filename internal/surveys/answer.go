@@ -178,6 +178,12 @@ func ValidToken(s string) bool {
 	if len(s) != tokenLen {
 		return false
 	}
+	// The decoder skips line breaks, so check the alphabet first.
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
 	_, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	return err == nil
 }
