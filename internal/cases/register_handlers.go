@@ -167,26 +167,5 @@ func (h *registerHandlers) store(r *http.Request, fh *multipart.FileHeader, main
 	if err != nil {
 		return Document{}, "", err
 	}
-	return Document{Kind: kind, Title: cleanName(fh.Filename), Main: main, BlobID: sum, Format: ct, Size: size}, "", nil
-}
-
-// cleanName keeps the last element of a file name a browser sent, without
-// control characters, at most 200 characters.
-func cleanName(s string) string {
-	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
-		s = s[i+1:]
-	}
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-	if rs := []rune(s); len(rs) > 200 {
-		s = string(rs[:200])
-	}
-	if strings.TrimSpace(s) == "" {
-		s = "dokument"
-	}
-	return s
+	return Document{Kind: kind, Title: blob.CleanName(fh.Filename, "dokument"), Main: main, BlobID: sum, Format: ct, Size: size}, "", nil
 }

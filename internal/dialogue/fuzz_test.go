@@ -90,17 +90,3 @@ func FuzzCheckStatement(f *testing.F) {
 		}
 	})
 }
-
-// FuzzCleanFileName checks that a file name from a browser becomes one
-// path element without control characters or quotes, never empty.
-func FuzzCleanFileName(f *testing.F) {
-	for _, s := range []string{"a.pdf", `C:\x\y.pdf`, "../../etc/passwd", "\x00", "\"a\".txt", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		n := dialogue.CleanFileName(s)
-		if n == "" || strings.ContainsAny(n, "/\\\"\x00\r\n") || !utf8.ValidString(n) || utf8.RuneCountInString(n) > 200 {
-			t.Fatalf("CleanFileName(%q) = %q", s, n)
-		}
-	})
-}

@@ -846,7 +846,7 @@ func (s *Service) CheckAttachment(f File, size int64) (string, error) {
 
 // sniff reads the head of f and judges its type against types.
 func sniff(f File, types []string) (name string, head []byte, key string, err error) {
-	name = CleanFileName(f.Name)
+	name = blob.CleanName(f.Name, "fil")
 	head = make([]byte, 512)
 	n, err := io.ReadFull(f.Content, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -912,28 +912,6 @@ func typeByExtension(name string) string {
 		return "text/html"
 	}
 	return ""
-}
-
-// CleanFileName keeps the last element of the name a browser sent,
-// without control characters and quotes, at most 200 characters; "fil"
-// when nothing is left.
-func CleanFileName(s string) string {
-	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
-		s = s[i+1:]
-	}
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '"' || r == 0xfffd {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200])
-	}
-	if strings.TrimSpace(s) == "" {
-		s = "fil"
-	}
-	return s
 }
 
 // titleOf makes a document title from a file name: without the extension.

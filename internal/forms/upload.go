@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/torg-ekommune/torg/internal/blob"
 	"github.com/torg-ekommune/torg/internal/errs"
@@ -73,7 +72,7 @@ func (h *pageHandlers) receiveFiles(r *http.Request, fields []formdef.Field, pre
 }
 
 func (h *pageHandlers) receiveFile(r *http.Request, fl *formdef.Field, path string, fh *multipart.FileHeader) (formdef.File, *formdef.FieldError, error) {
-	name := cleanFileName(fh.Filename)
+	name := blob.CleanName(fh.Filename, "fil")
 	refuse := func(key string, args ...any) (formdef.File, *formdef.FieldError, error) {
 		return formdef.File{}, &formdef.FieldError{Path: path, Key: key, Args: append([]any{name}, args...)}, nil
 	}
@@ -135,25 +134,4 @@ func typeByExtension(name string) string {
 		return "text/plain"
 	}
 	return ""
-}
-
-// cleanFileName keeps the last element of the name a browser sent, without
-// control characters, at most 200 characters.
-func cleanFileName(s string) string {
-	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
-		s = s[i+1:]
-	}
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
-			return -1
-		}
-		return r
-	}, s)
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200])
-	}
-	if strings.TrimSpace(s) == "" {
-		s = "fil"
-	}
-	return s
 }

@@ -539,7 +539,7 @@ const (
 // main_exists), dokument_unntatt and dokument_hjemmel.
 func (s *Service) AddDocument(ctx context.Context, tenant, itemID string, f DocumentForm, fileName string, file io.Reader, actor audit.Entry) (Document, error) {
 	const op = errs.Op("politics.AddDocument")
-	d := Document{ID: newID(), ItemID: itemID, Kind: strings.TrimSpace(f.Kind), Title: clean(f.Title), FileName: cleanFileName(fileName),
+	d := Document{ID: newID(), ItemID: itemID, Kind: strings.TrimSpace(f.Kind), Title: clean(f.Title), FileName: blob.CleanName(fileName, "dokument.pdf"),
 		Exempt: checked(f.Exempt), LegalBasis: clean(f.LegalBasis)}
 	fields := map[string]string{}
 	if d.Kind != DocMain && d.Kind != DocAttachment {
@@ -647,28 +647,6 @@ func (s *Service) storePDF(ctx context.Context, file io.Reader) (sum, sha string
 		return "", "", 0, "", err
 	}
 	return sum, hex.EncodeToString(h.Sum(nil)), size, "", nil
-}
-
-// cleanFileName keeps the last element of the name a browser sent, without
-// control characters, at most 200 characters; "dokument.pdf" when nothing
-// is left.
-func cleanFileName(s string) string {
-	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
-		s = s[i+1:]
-	}
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar || r == '"' {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200])
-	}
-	if strings.TrimSpace(s) == "" {
-		s = "dokument.pdf"
-	}
-	return strings.TrimSpace(s)
 }
 
 // DeleteDocument removes a document from an item of an unpublished
