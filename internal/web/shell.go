@@ -59,17 +59,7 @@ func NewShell(cat *i18n.Catalog, log *slog.Logger) (*Shell, error) {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(body)
-		name := path.Base(p)
-		ext := path.Ext(name)
-		a := asset{
-			name:  name,
-			file:  strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext,
-			ctype: map[string]string{".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png", ".js": "text/javascript; charset=utf-8"}[ext],
-			body:  body,
-		}
-		s.assets[name], s.byPath[a.file] = a, a
-		return nil
+		return s.AddAsset(path.Base(p), body)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
@@ -103,6 +93,29 @@ func (s *Shell) Catalog() *i18n.Catalog { return s.cat }
 
 // Logger returns the logger.
 func (s *Shell) Logger() *slog.Logger { return s.log }
+
+// assetTypes are the content types of the static files a Shell serves, by
+// extension.
+var assetTypes = map[string]string{".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png", ".js": "text/javascript; charset=utf-8"}
+
+// AddAsset adds a static file a module ships (e.g. a script), served under
+// a fingerprinted name at /static/ like the shell's own. Call it while
+// wiring, before the server serves requests. It refuses a name already
+// taken and an extension without a known content type.
+func (s *Shell) AddAsset(name string, body []byte) error {
+	ext := path.Ext(name)
+	ctype, ok := assetTypes[ext]
+	if !ok || name != path.Base(name) {
+		return fmt.Errorf("web: asset %q: unknown type or not a plain file name", name)
+	}
+	if _, dup := s.assets[name]; dup {
+		return fmt.Errorf("web: asset %q added twice", name)
+	}
+	sum := sha256.Sum256(body)
+	a := asset{name: name, file: strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext, ctype: ctype, body: body}
+	s.assets[name], s.byPath[a.file] = a, a
+	return nil
+}
 
 // AssetURL returns the fingerprinted URL of a static asset, which may be
 // cached for a year.

@@ -131,3 +131,30 @@ func TestCrossOriginProtection(t *testing.T) {
 		}
 	}
 }
+
+// TestAddAsset checks that a module's own static file is served under a
+// fingerprinted name with its content type, and that a duplicate name, a
+// path and an unknown type are refused.
+func TestAddAsset(t *testing.T) {
+	s := newShell(t, &bytes.Buffer{})
+	body := []byte("console.log('hei');\n")
+	if err := s.AddAsset("modul.js", body); err != nil {
+		t.Fatal(err)
+	}
+	url := s.AssetURL("modul.js")
+	if !strings.HasPrefix(url, "/static/modul.") || !strings.HasSuffix(url, ".js") {
+		t.Fatalf("asset URL %q", url)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /static/{file}", s.ServeStatic)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", url, nil))
+	if rec.Code != 200 || rec.Body.String() != string(body) || rec.Header().Get("Content-Type") != "text/javascript; charset=utf-8" {
+		t.Fatalf("served %d %q %q", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+	for _, name := range []string{"modul.js", "torg.css", "a/b.js", "x.exe", "noext"} {
+		if err := s.AddAsset(name, body); err == nil {
+			t.Errorf("AddAsset(%q) was accepted", name)
+		}
+	}
+}
