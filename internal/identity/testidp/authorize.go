@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/torg-ekommune/torg/internal/nin"
 )
 
 // authorize handles GET /authorize: it validates the authentication request
@@ -168,11 +170,25 @@ func (p *Provider) choose(w http.ResponseWriter, r *http.Request) {
 		p.redirectError(w, req.redirectURI, req.state, "access_denied", "the user cancelled the sign-in")
 		return
 	}
-	person, err := strconv.Atoi(form["person"])
-	if err != nil || person < 0 || person >= len(p.persons) {
-		p.mu.Unlock()
-		p.errorPage(w, http.StatusBadRequest, req.locale, msgBadRequest, "no valid person was chosen")
-		return
+	var person Person
+	if typed := strings.TrimSpace(form["pid"]); form["person"] == "" && typed != "" {
+		// As at ID-porten's TestID: any synthetic test person from
+		// Tenor, but never a number that could be a real person's.
+		n, err := nin.Parse(typed)
+		if err != nil || !n.Kind().IsSynthetic() {
+			p.mu.Unlock()
+			p.errorPage(w, http.StatusBadRequest, req.locale, msgBadPID, "not a synthetic fødselsnummer: "+strconv.Quote(typed))
+			return
+		}
+		person = Person{PID: n.String(), Name: "Testperson " + n.String(), GivenName: "Testperson", FamilyName: n.String()}
+	} else {
+		i, err := strconv.Atoi(form["person"])
+		if err != nil || i < 0 || i >= len(p.persons) {
+			p.mu.Unlock()
+			p.errorPage(w, http.StatusBadRequest, req.locale, msgBadRequest, "no valid person was chosen")
+			return
+		}
+		person = p.persons[i]
 	}
 	p.sweepLocked(now, len(p.sessions) >= maxEntries || len(p.codes) >= maxEntries)
 	if len(p.sessions) >= maxEntries || len(p.codes) >= maxEntries {
@@ -193,7 +209,7 @@ func (p *Provider) choose(w http.ResponseWriter, r *http.Request) {
 	}
 	p.mu.Unlock()
 
-	p.log.Info("authorize: signed in", "client_id", req.clientID, "person", p.persons[person].Name, "acr", req.acr)
+	p.log.Info("authorize: signed in", "client_id", req.clientID, "person", person.Name, "acr", req.acr)
 	redirectTo(w, req.redirectURI, url.Values{
 		"code":  {code},
 		"state": {req.state},

@@ -15,6 +15,8 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
+
+	"github.com/torg-ekommune/torg/internal/nin"
 )
 
 // idClaims are the ID token claims the tests inspect.
@@ -382,5 +384,36 @@ func TestConcurrentFlows(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestTypedSyntheticPerson: as at ID-porten's TestID, any synthetic test
+// person can be typed in; a number that could be a real person's, a
+// malformed one and a wrong check digit are refused with a page that says
+// why, and the sign-in request stays usable.
+func TestTypedSyntheticPerson(t *testing.T) {
+	e := newEnv(t, newKey(t), nil)
+	pk := e.startLogin(e.authParams())
+	for _, bad := range []string{"15038810028", "1583881002", "15838810029", "<script>", "158388100280"} {
+		res := e.postForm(pk.action, url.Values{"request_id": {pk.requestID}, "pid": {bad}}, nil)
+		if res.status != http.StatusBadRequest || !strings.Contains(res.body, "ikke et syntetisk fødselsnummer") {
+			t.Errorf("pid %q: status %d\n%s", bad, res.status, res.body)
+		}
+		if strings.Contains(res.body, "<script>") {
+			t.Errorf("pid %q is echoed unescaped", bad)
+		}
+	}
+	n, err := nin.Generate(time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), 123, nin.Synthetic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed := n.String()
+	res := e.postForm(pk.action, url.Values{"request_id": {pk.requestID}, "pid": {typed}}, nil)
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("typed person: status %d\n%s", res.status, res.body)
+	}
+	at, _ := e.mustTokens(res.location(t).Query().Get("code"))
+	if m := e.userinfo(at).json(t); m["pid"] != typed {
+		t.Errorf("userinfo %v", m)
 	}
 }

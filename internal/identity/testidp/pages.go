@@ -94,6 +94,7 @@ const (
 	msgBusy
 	msgBadLogout
 	msgBadPostLogout
+	msgBadPID
 )
 
 // renderPicker shows the person picker for a validated, stored request.
@@ -203,6 +204,9 @@ type texts struct {
 	PIDLabel       string
 	EmailLabel     string
 	Cancel         string
+	OtherHeading   string
+	OtherHelp      string
+	OtherButton    string
 	ErrorTitle     string
 	DetailsHeading string
 	SignedOutTitle string
@@ -244,6 +248,9 @@ func allTexts() map[string]*texts {
 			PIDLabel:       "Fødselsnummer",
 			EmailLabel:     "E-post",
 			Cancel:         "Avbryt og gå tilbake til tjenesten",
+			OtherHeading:   "Eller en annen syntetisk testperson",
+			OtherHelp:      "Skriv fødselsnummeret til en syntetisk testperson fra Skatteetatens Tenor (11 siffer, måneden pluss 80).",
+			OtherButton:    "Logg inn som denne testpersonen",
 			ErrorTitle:     "Noe gikk galt",
 			DetailsHeading: "Teknisk forklaring",
 			SignedOutTitle: "Du er logget ut",
@@ -256,6 +263,7 @@ func allTexts() map[string]*texts {
 				msgBusy:          "Test-ID-porten har for mange innlogginger på gang. Vent litt og prøv igjen.",
 				msgBadLogout:     "Utloggingsforespørselen er ugyldig.",
 				msgBadPostLogout: "Adressen tjenesten vil sende deg til etter utlogging, er ikke registrert. Av sikkerhetshensyn sender vi deg ikke videre.",
+				msgBadPID:        "Det er ikke et syntetisk fødselsnummer fra Tenor. Her kan du bare bruke syntetiske testpersoner: 11 siffer der måneden er lagt til 80. Gå tilbake og prøv igjen.",
 			},
 		},
 		"nn": {
@@ -275,6 +283,9 @@ func allTexts() map[string]*texts {
 			PIDLabel:       "Fødselsnummer",
 			EmailLabel:     "E-post",
 			Cancel:         "Avbryt og gå tilbake til tenesta",
+			OtherHeading:   "Eller ein annan syntetisk testperson",
+			OtherHelp:      "Skriv fødselsnummeret til ein syntetisk testperson frå Tenor hos Skatteetaten (11 siffer, månaden pluss 80).",
+			OtherButton:    "Logg inn som denne testpersonen",
 			ErrorTitle:     "Noko gjekk gale",
 			DetailsHeading: "Teknisk forklaring",
 			SignedOutTitle: "Du er logga ut",
@@ -287,6 +298,7 @@ func allTexts() map[string]*texts {
 				msgBusy:          "Test-ID-porten har for mange innloggingar på gang. Vent litt og prøv igjen.",
 				msgBadLogout:     "Utloggingsførespurnaden er ugyldig.",
 				msgBadPostLogout: "Adressa tenesta vil sende deg til etter utlogging, er ikkje registrert. Av omsyn til tryggleiken sender vi deg ikkje vidare.",
+				msgBadPID:        "Det er ikkje eit syntetisk fødselsnummer frå Tenor. Her kan du berre bruke syntetiske testpersonar: 11 siffer der månaden er lagd til 80. Gå tilbake og prøv igjen.",
 			},
 		},
 		"en": {
@@ -306,6 +318,9 @@ func allTexts() map[string]*texts {
 			PIDLabel:       "National identity number",
 			EmailLabel:     "Email",
 			Cancel:         "Cancel and return to the service",
+			OtherHeading:   "Or another synthetic test person",
+			OtherHelp:      "Type the national identity number of a synthetic test person from the Norwegian Tax Administration's Tenor (11 digits, the month plus 80).",
+			OtherButton:    "Sign in as this test person",
 			ErrorTitle:     "Something went wrong",
 			DetailsHeading: "Technical details",
 			SignedOutTitle: "You are signed out",
@@ -318,6 +333,7 @@ func allTexts() map[string]*texts {
 				msgBusy:          "Test-ID-porten has too many sign-ins in progress. Wait a moment and try again.",
 				msgBadLogout:     "The sign-out request is invalid.",
 				msgBadPostLogout: "The address the service wants to send you to after signing out is not registered. For security reasons we will not send you there.",
+				msgBadPID:        "That is not a synthetic identity number from Tenor. Only synthetic test persons can be used here: 11 digits with 80 added to the month. Go back and try again.",
 			},
 		},
 	}

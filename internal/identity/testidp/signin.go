@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/torg-ekommune/torg/internal/nin"
 )
 
 var (
@@ -21,7 +23,8 @@ var (
 // Authorize walks a sign-in through this provider's pages as a browser
 // would, for tests and load tests: it GETs startURL (a relying party's
 // sign-in route, which must redirect here), picks the person whose entry
-// on the page contains who (a fødselsnummer or an e-mail address), and
+// on the page contains who (a fødselsnummer or an e-mail address), or
+// else types who as another synthetic test person's fødselsnummer, and
 // returns the callback URL the provider redirects to, without following
 // it. c must not follow redirects and should have a cookie jar.
 func Authorize(ctx context.Context, c *http.Client, startURL, who string) (string, error) {
@@ -54,10 +57,14 @@ func Authorize(ctx context.Context, c *http.Client, startURL, who string) (strin
 			person = m[1]
 		}
 	}
-	if person == "" {
-		return "", fmt.Errorf("no test person %q on the provider page", who)
-	}
 	v := url.Values{"request_id": {rid[1]}, "person": {person}}
+	if person == "" {
+		n, err := nin.Parse(who)
+		if err != nil || !n.Kind().IsSynthetic() {
+			return "", fmt.Errorf("no test person %q on the provider page", who)
+		}
+		v = url.Values{"request_id": {rid[1]}, "pid": {n.String()}}
+	}
 	if l := localeRE.FindStringSubmatch(body); l != nil {
 		v.Set("locale", l[1])
 	}

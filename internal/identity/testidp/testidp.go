@@ -195,7 +195,7 @@ type authRequest struct {
 // authCode is an issued authorization code.
 type authCode struct {
 	req      authRequest
-	person   int
+	person   Person
 	sid      string
 	authTime time.Time
 	expires  time.Time
@@ -211,7 +211,7 @@ type session struct {
 // accessToken is an issued opaque access token.
 type accessToken struct {
 	clientID string
-	person   int
+	person   Person
 	scopes   []string
 	locale   string
 	sid      string

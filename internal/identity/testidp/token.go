@@ -259,7 +259,7 @@ func (p *Provider) idToken(grant authCode, accessToken string, now time.Time) (s
 		"jti":       randomToken(),
 		"at_hash":   base64.RawURLEncoding.EncodeToString(atSum[:len(atSum)/2]),
 	}
-	p.addPersonClaims(claims, grant.req.clientID, p.persons[grant.person], grant.req.scopes, grant.req.locale)
+	p.addPersonClaims(claims, grant.req.clientID, grant.person, grant.req.scopes, grant.req.locale)
 	if p.mutate != nil {
 		p.mutate(claims)
 	}
@@ -304,6 +304,6 @@ func (p *Provider) userinfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	claims := map[string]any{}
-	p.addPersonClaims(claims, grant.clientID, p.persons[grant.person], grant.scopes, grant.locale)
+	p.addPersonClaims(claims, grant.clientID, grant.person, grant.scopes, grant.locale)
 	p.writeJSON(w, http.StatusOK, claims)
 }
