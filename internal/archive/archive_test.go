@@ -716,3 +716,42 @@ func TestMediaTypeAsFormat(t *testing.T) {
 		}
 	})
 }
+
+// TestSetResponsible: naming the case worker in charge changes
+// saksansvarlig and logs the change; a bad name, an unknown case and
+// another municipality's case are refused.
+func TestSetResponsible(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.defaults(t, tenant)
+		c := e.createCase(t, tenant, sak("Byggesøknad"))
+		set := func(tn, id, name string) error {
+			return e.d.Tx(ctx, func(tx *sql.Tx) error { return e.s.SetResponsible(ctx, tx, tn, id, name, actor) })
+		}
+		if err := set(tenant, c.SystemID, "Nora Solberg"); err != nil {
+			t.Fatal(err)
+		}
+		if err := set(tenant, c.SystemID, "Nora Solberg"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := e.s.Case(ctx, tenant, c.SystemID); got.Saksansvarlig != "Nora Solberg" {
+			t.Errorf("saksansvarlig %q", got.Saksansvarlig)
+		}
+		var changes int
+		if err := e.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM archive_endring WHERE tenant_id = $1 AND arkivenhet_id = $2 AND referanse_metadata = 'saksansvarlig'`,
+			tenant, c.SystemID).Scan(&changes); err != nil || changes != 1 {
+			t.Errorf("change log: %d entries, %v", changes, err)
+		}
+		for _, bad := range []string{"", " ", "Nora\x00", strings.Repeat("n", 1000)} {
+			if err := set(tenant, c.SystemID, bad); !errs.Is(errs.Invalid, err) {
+				t.Errorf("name %q: %v", bad, err)
+			}
+		}
+		if err := set(tenant, "nope", "Nora Solberg"); !errs.Is(errs.NotFound, err) {
+			t.Errorf("unknown case: %v", err)
+		}
+		if err := set("0301", c.SystemID, "Nora Solberg"); !errs.Is(errs.NotFound, err) {
+			t.Errorf("another municipality's case: %v", err)
+		}
+	})
+}

@@ -425,6 +425,54 @@ func (s *Service) SetCaseStatus(ctx context.Context, tx *sql.Tx, tenant, caseSys
 	}
 }
 
+// SetResponsible makes name the saksansvarlig of a case in tx (when a case
+// worker takes it or is given it), records the change in the change log
+// and appends the audit entry. Naming the one already responsible changes
+// nothing. Errors: Invalid for an empty, over-long or control-character
+// name, NotFound.
+func (s *Service) SetResponsible(ctx context.Context, tx *sql.Tx, tenant, caseSystemID, name string, actor audit.Entry) error {
+	const op = errs.Op("archive.SetResponsible")
+	f := fieldErrors{}
+	f.text("saksansvarlig", name, true, maxName)
+	if err := f.err(op, keyInvalidCase); err != nil {
+		return err
+	}
+	now := s.db.Now()
+	by := actorName(actor)
+	for {
+		var old, arkivdel string
+		err := tx.QueryRowContext(ctx, `SELECT saksansvarlig, arkivdel_id FROM archive_saksmappe WHERE tenant_id = $1 AND system_id = $2`,
+			tenant, caseSystemID).Scan(&old, &arkivdel)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.E(op, errs.NotFound, keyNoCase)
+		}
+		if err != nil {
+			return errs.E(op, err)
+		}
+		if old == name {
+			return nil
+		}
+		res, err := tx.ExecContext(ctx,
+			`UPDATE archive_saksmappe SET saksansvarlig = $1 WHERE tenant_id = $2 AND system_id = $3 AND saksansvarlig = $4`,
+			name, tenant, caseSystemID, old)
+		if err != nil {
+			return errs.E(op, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue
+		}
+		if err := s.logChange(ctx, tx, tenant, arkivdel, caseSystemID, "saksansvarlig", old, name, now, by); err != nil {
+			return errs.E(op, err)
+		}
+		actor.Tenant, actor.Action, actor.Object = tenant, "archive.case.responsible", "saksmappe:"+caseSystemID
+		actor.Detail = old + " → " + name
+		if _, err := s.log.Append(ctx, tx, actor); err != nil {
+			return errs.E(op, err)
+		}
+		return nil
+	}
+}
+
 // SetEntryStatus changes the journalstatus of an entry in tx, records the
 // change in the change log and appends the audit entry. Setting the status
 // an entry already has changes nothing. Errors: Invalid for a status

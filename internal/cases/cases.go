@@ -109,7 +109,7 @@ type Message struct {
 	LegalBasis, Appeal          string // decisions
 	Author, AuthorName          string
 	Channel                     string // letters and decisions
-	Delivery                    string // queued, delivered, failed
+	Delivery                    string // queued, delivered, failed; print, printed (SvarUt's print fallback)
 	DeliveryDetail              string
 	CreatedAt                   time.Time
 	ReadAt                      time.Time
@@ -126,6 +126,8 @@ type Record interface {
 	NewCase(ctx context.Context, tx *sql.Tx, tenant string, c NewCase, actor audit.Entry) (id, number string, err error)
 	// NewEntry makes a journalpost in the case and returns its systemID.
 	NewEntry(ctx context.Context, tx *sql.Tx, tenant, caseID string, e NewEntry, actor audit.Entry) (string, error)
+	// SetResponsible makes name the case's saksansvarlig.
+	SetResponsible(ctx context.Context, tx *sql.Tx, tenant, caseID, name string, actor audit.Entry) error
 	// CloseCase sets the case's status to closed (avsluttet).
 	CloseCase(ctx context.Context, tx *sql.Tx, tenant, caseID string, actor audit.Entry) error
 }
@@ -169,6 +171,10 @@ type Document struct {
 	Format string // media type
 	Size   int64
 }
+
+// Unassigned is the saksansvarlig of a case nobody has taken: the post
+// room (postmottak).
+const Unassigned = "Postmottak"
 
 // PersonalMatters is the legal basis used for screening what a citizen
 // sends about themselves.
@@ -361,6 +367,15 @@ func (s *Service) Assign(ctx context.Context, tenant, id, assignee, name string,
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.E(op, errs.NotFound, errs.Key("cases.error.no_case"))
+		}
+		// The record names who is in charge; back to the unit's mail
+		// room when nobody is.
+		responsible := name
+		if assignee == "" || strings.TrimSpace(name) == "" {
+			responsible = Unassigned
+		}
+		if err := s.record.SetResponsible(ctx, tx, tenant, id, responsible, actor); err != nil {
+			return err
 		}
 		actor.Tenant, actor.Action, actor.Object, actor.Detail = tenant, "case.assign", "case:"+id, name
 		_, err = s.audit.Append(ctx, tx, actor)

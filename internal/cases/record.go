@@ -29,7 +29,7 @@ func (r ArchiveRecord) NewCase(ctx context.Context, tx *sql.Tx, tenant string, c
 		c.Unit = "Postmottak"
 	}
 	if c.Responsible == "" {
-		c.Responsible = "Postmottak"
+		c.Responsible = Unassigned
 	}
 	m := archive.Saksmappe{Tittel: c.Title, OffentligTittel: c.PublicTitle, AdministrativEnhet: c.Unit, Saksansvarlig: c.Responsible}
 	if c.LegalBasis != "" {
@@ -85,6 +85,11 @@ func (r ArchiveRecord) NewEntry(ctx context.Context, tx *sql.Tx, tenant, caseID 
 // CloseCase implements Record.
 func (r ArchiveRecord) CloseCase(ctx context.Context, tx *sql.Tx, tenant, caseID string, actor audit.Entry) error {
 	return r.Archive.SetCaseStatus(ctx, tx, tenant, caseID, archive.SaksstatusAvsluttet, actor)
+}
+
+// SetResponsible implements Record.
+func (r ArchiveRecord) SetResponsible(ctx context.Context, tx *sql.Tx, tenant, caseID, name string, actor audit.Entry) error {
+	return r.Archive.SetResponsible(ctx, tx, tenant, caseID, name, actor)
 }
 
 // accessCode is the tilgangsrestriksjon of a legal basis: "13" for the

@@ -90,6 +90,11 @@ func TestCaseHandling(t *testing.T) {
 					t.Fatalf("POST %s %v: %d, want %d\n%s", step.path, step.form, resp.StatusCode, step.status, body)
 				}
 			}
+			// Taking the case makes Nora its saksansvarlig in the record,
+			// with the change in the change log.
+			if m, err := srv.Archive.Case(context.Background(), "9999", link[1]); err != nil || m.Saksansvarlig != "Nora Solberg" {
+				t.Errorf("saksansvarlig after taking the case: %q, %v", m.Saksansvarlig, err)
+			}
 
 			// Kari reads the letter on Min side and answers; the note is
 			// not there.
