@@ -20,8 +20,10 @@ import (
 // document and publishes it; two citizens send statements (the first
 // with an empty text first, then with an attachment; the second for an
 // organisation), each gets its receipt; both statements are in the
-// archive case. Then a question to an official, its answer, and the
-// other pages in all three languages.
+// archive case. Then a question to an official, its answer, a debate
+// about the hearing and one under a political case, a question to a
+// party group answered by a member of the party, and the other pages in
+// all three languages.
 func TestBrowser(t *testing.T) {
 	b := browsertest.New(t, browsertest.WithTimeout(5*time.Minute))
 	s := dialoguetest.Start(t, dialoguetest.Options{})
@@ -173,6 +175,42 @@ func TestBrowser(t *testing.T) {
 	signIn("sekretariat", thread)
 	want("moderator's thread", "Skjul innlegget")
 	b.CheckA11y(t, "thread as moderator")
+
+	// A debate under a political case.
+	signIn("kari", "/k/9999/debatt/sak/barnehage")
+	want("case debate", "Debatt om saken: Ny barnehage på Nordbyen", "2026/42", "Ingen har startet en debatt om saken ennå.")
+	b.CheckA11y(t, "case debate, empty")
+	b.Click(t, `//a[contains(., "Start en tråd om saken")]`)
+	want("new case thread", "Ny barnehage på Nordbyen", "sak 2026/42")
+	b.CheckA11y(t, "new thread about a case")
+	b.Click(t, submit)
+	want("empty case thread", "Skriv en tittel.", "Ny barnehage på Nordbyen")
+	b.CheckA11y(t, "new thread about a case with errors")
+	run("case thread", chromedp.SetValue(chromedp.CSS(`#emne`), "Plassering av barnehagen"),
+		chromedp.SendKeys(chromedp.CSS(`#innlegg`), "Den bør ligge nær skolen. <script>alert(1)</script>"))
+	b.Click(t, submit)
+	want("case thread", "Innlegg 1, fra Kari Nordmann", "Ny barnehage på Nordbyen", "sak 2026/42", "<script>alert(1)</script>")
+	b.CheckA11y(t, "thread about a case")
+	b.Navigate(t, s.URL+"/k/9999/debatt/sak/barnehage")
+	want("case debate with a thread", "Plassering av barnehagen", "1 innlegg")
+	b.CheckA11y(t, "case debate with a thread")
+
+	// A question to a party group, answered by a member of the party.
+	signIn("kari", "/k/9999/sporsmal/nytt")
+	run("ask the group", chromedp.SetValue(chromedp.CSS(`#til`), "gruppe:ap"), chromedp.SendKeys(chromedp.CSS(`#sporsmal`), "Hva mener partiet om bompenger?"))
+	b.Click(t, submit)
+	want("group question receipt", "Spørsmålet er sendt", "partigruppen Arbeidarpartiet", "En av disse folkevalgte svarer på vegne av gruppen: Jonas Bakke, Eva Lie.",
+		"Ikke besvart ennå.")
+	b.CheckA11y(t, "group question with receipt")
+	signIn("eva", "/k/9999/tilsett/dialog")
+	want("Eva's questions", "Til partigruppen Arbeidarpartiet", "Hva mener partiet om bompenger?")
+	b.CheckA11y(t, "official's questions with a group question")
+	run("answer for the group", chromedp.SendKeys(chromedp.CSS(`textarea`), "Vi er imot nye bomstasjoner."))
+	b.Click(t, `//main//form//button[@type="submit"]`)
+	want("answered for the group", "Endringene er lagret.", "Svar fra Eva Lie på vegne av partigruppen Arbeidarpartiet")
+	b.Navigate(t, s.URL+"/k/9999/sporsmal?q=bompenger")
+	want("group answer in search", "Svar fra Eva Lie på vegne av partigruppen Arbeidarpartiet", "Vi er imot nye bomstasjoner.")
+	b.CheckA11y(t, "questions with a group answer")
 
 	for _, p := range []struct{ name, path, want string }{
 		{"debates", "debatt?lang=nb", "Grøntområdet ved skolen"},

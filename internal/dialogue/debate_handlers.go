@@ -12,8 +12,9 @@ import (
 //
 //	GET  /debatt                       threads, latest post first
 //	GET  /debatt/reglar                the rules of the debate
-//	GET  /debatt/ny                    start a thread (citizen sign-in); ?horing= about a hearing
-//	POST /debatt/ny                    start it (emne, innlegg, horing)
+//	GET  /debatt/sak/{id}              the debate about a political case: its threads
+//	GET  /debatt/ny                    start a thread (citizen sign-in); ?horing= about a hearing, ?sak= about a political case
+//	POST /debatt/ny                    start it (emne, innlegg, horing or sak)
 //	GET  /debatt/{id}                  a thread and its posts
 //	POST /debatt/{id}/innlegg          reply (innlegg)
 //	POST /debatt/{id}/varsel           daily digest of new posts to epost; av=1 stops it
@@ -25,6 +26,7 @@ func (h *handlers) debateRoutes(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /debatt", h.shell.Handle(h.threads))
 	mux.Handle("GET /debatt/reglar", h.shell.Handle(h.rules))
+	mux.Handle("GET /debatt/sak/{id}", h.shell.Handle(h.caseDebate))
 	mux.Handle("GET /debatt/ny", citizen(h.newThreadForm))
 	mux.Handle("POST /debatt/ny", citizen(h.startThread))
 	mux.Handle("GET /debatt/{id}", h.shell.Handle(h.thread))
@@ -37,15 +39,33 @@ func (h *handlers) debateRoutes(mux *http.ServeMux) {
 // threadLine is a thread in a list.
 type threadLine struct {
 	ID, Title, Author, Last, About, AboutHref string
-	Posts                                     int
+	// AboutNumber is the political case's number; CaseDebate the path of
+	// the case's debate page (threads about a political case only).
+	AboutNumber, CaseDebate string
+	Posts                   int
 }
 
 func (h *handlers) threadLines(r *http.Request, list []Thread) ([]threadLine, error) {
 	c := web.From(r)
 	titles := map[string]string{}
+	cases := map[string]CaseRef{}
 	out := make([]threadLine, 0, len(list))
 	for _, th := range list {
 		l := threadLine{ID: th.ID, Title: th.Title, Author: th.AuthorName, Last: formatTime(th.LastPostAt), Posts: th.Posts}
+		if th.SubjectKind == SubjectCase {
+			ref, ok := cases[th.SubjectID]
+			if !ok {
+				x, err := h.svc.Case(r.Context(), c.Tenant.ID, th.SubjectID)
+				if err != nil && !errs.Is(errs.NotFound, err) {
+					return nil, err
+				}
+				ref, cases[th.SubjectID] = x, x
+			}
+			if ref.ID != "" {
+				l.About, l.AboutHref, l.AboutNumber = ref.Title, c.Tenant.Base+ref.Path, ref.Number
+				l.CaseDebate = "debatt/sak/" + ref.ID
+			}
+		}
 		if th.SubjectKind == SubjectHearing {
 			title, ok := titles[th.SubjectID]
 			if !ok {
@@ -75,6 +95,34 @@ func (h *handlers) threads(w http.ResponseWriter, r *http.Request) error {
 	return h.pages.Render(w, r, http.StatusOK, "threads", struct{ Threads []threadLine }{lines})
 }
 
+// caseDebateView is the debate page of a political case.
+type caseDebateView struct {
+	Case     CaseRef
+	CaseHref string
+	Threads  []threadLine
+	Posts    int
+}
+
+func (h *handlers) caseDebate(w http.ResponseWriter, r *http.Request) error {
+	c := web.From(r)
+	x, err := h.svc.Case(r.Context(), c.Tenant.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.Threads(r.Context(), c.Tenant.ID, SubjectCase, x.ID)
+	if err != nil {
+		return err
+	}
+	v := caseDebateView{Case: x, CaseHref: c.Tenant.Base + x.Path}
+	if v.Threads, err = h.threadLines(r, list); err != nil {
+		return err
+	}
+	for _, th := range list {
+		v.Posts += th.Posts
+	}
+	return h.pages.Render(w, r, http.StatusOK, "case_debate", v)
+}
+
 func (h *handlers) rules(w http.ResponseWriter, r *http.Request) error {
 	return h.pages.Render(w, r, http.StatusOK, "rules", nil)
 }
@@ -84,18 +132,30 @@ type newThreadView struct {
 	FTitle, FPost field
 	HearingID     string
 	HearingTitle  string
+	Case          *CaseRef
+	CaseHref      string
 }
 
-func (h *handlers) renderNewThread(w http.ResponseWriter, r *http.Request, status int, hearingID, title, body string, fields map[string]string) error {
+// subject is what a new thread is about: a hearing, a political case or
+// (both empty) a free topic.
+type subject struct{ hearingID, caseID string }
+
+func (h *handlers) renderNewThread(w http.ResponseWriter, r *http.Request, status int, about subject, title, body string, fields map[string]string) error {
 	c := web.From(r)
 	t := translator(h.shell, c.Lang)
-	v := newThreadView{HearingID: hearingID}
-	if hearingID != "" {
-		x, err := h.svc.PublicHearing(r.Context(), c.Tenant.ID, hearingID)
+	v := newThreadView{HearingID: about.hearingID}
+	if about.hearingID != "" {
+		x, err := h.svc.PublicHearing(r.Context(), c.Tenant.ID, about.hearingID)
 		if err != nil {
 			return err
 		}
 		v.HearingTitle = x.Title
+	} else if about.caseID != "" {
+		x, err := h.svc.Case(r.Context(), c.Tenant.ID, about.caseID)
+		if err != nil {
+			return err
+		}
+		v.Case, v.CaseHref = &x, c.Tenant.Base+x.Path
 	}
 	b := newForm(t, "", fields)
 	v.FTitle = b.text(FieldThreadTitle, "dialogue.debate.title_field", "", title)
@@ -106,7 +166,8 @@ func (h *handlers) renderNewThread(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (h *handlers) newThreadForm(w http.ResponseWriter, r *http.Request) error {
-	return h.renderNewThread(w, r, http.StatusOK, r.URL.Query().Get(FieldHearing), "", "", nil)
+	q := r.URL.Query()
+	return h.renderNewThread(w, r, http.StatusOK, subject{hearingID: q.Get(FieldHearing), caseID: q.Get(FieldCase)}, "", "", nil)
 }
 
 // allowPost takes a token of the posting limit for the signed-in person.
@@ -125,9 +186,18 @@ func (h *handlers) startThread(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := web.From(r)
 	hearing, title, body := r.PostForm.Get(FieldHearing), r.PostForm.Get(FieldThreadTitle), r.PostForm.Get(FieldPost)
-	kind := SubjectTopic
-	if hearing != "" {
-		kind = SubjectHearing
+	about := subject{hearingID: hearing, caseID: r.PostForm.Get(FieldCase)}
+	kind, subjectID := SubjectTopic, ""
+	switch {
+	case about.hearingID != "":
+		kind, subjectID, about.caseID = SubjectHearing, about.hearingID, ""
+	case about.caseID != "":
+		kind, subjectID = SubjectCase, about.caseID
+		// An unknown case, or one of another municipality, is refused
+		// before anything else.
+		if _, err := h.svc.Case(r.Context(), c.Tenant.ID, subjectID); err != nil {
+			return err
+		}
 	}
 	if _, key := checkPost(body); key != "" || clean(title) == "" {
 		fields := map[string]string{}
@@ -137,14 +207,14 @@ func (h *handlers) startThread(w http.ResponseWriter, r *http.Request) error {
 		if clean(title) == "" {
 			fields[FieldThreadTitle] = "dialogue.error.title_missing"
 		}
-		return h.renderNewThread(w, r, http.StatusUnprocessableEntity, hearing, title, body, fields)
+		return h.renderNewThread(w, r, http.StatusUnprocessableEntity, about, title, body, fields)
 	}
 	if err := h.allowPost(w, r); err != nil {
 		return err
 	}
-	th, err := h.svc.StartThread(r.Context(), c.Tenant.ID, kind, hearing, title, body, Author{Principal: c.User.Principal, Name: c.User.Name}, citizenActor(c))
+	th, err := h.svc.StartThread(r.Context(), c.Tenant.ID, kind, subjectID, title, body, Author{Principal: c.User.Principal, Name: c.User.Name}, citizenActor(c))
 	if fields := fieldErrors(err); fields != nil {
-		return h.renderNewThread(w, r, http.StatusUnprocessableEntity, hearing, title, body, fields)
+		return h.renderNewThread(w, r, http.StatusUnprocessableEntity, about, title, body, fields)
 	}
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ const (
 const (
 	SubjectHearing = "horing" // a hearing: SubjectID is its id
 	SubjectTopic   = "tema"   // a free topic
+	// SubjectCase ("sak", cases.go) is a political case.
 )
 
 // Limits of debates.
@@ -90,14 +91,20 @@ func countLinks(s string) int {
 }
 
 // StartThread starts a thread about a hearing (subjectKind SubjectHearing,
-// subjectID its id; it must be published) or a topic (SubjectTopic) with
+// subjectID its id; it must be published), a political case (SubjectCase,
+// subjectID its id in the Cases source) or a topic (SubjectTopic) with
 // its first post. Errors: Invalid with field errors for emne and
-// innlegg; NotFound for an unknown hearing.
+// innlegg; NotFound for an unknown hearing or case, or one of another
+// municipality.
 func (s *Service) StartThread(ctx context.Context, tenant, subjectKind, subjectID, title, body string, who Author, actor audit.Entry) (Thread, error) {
 	const op = errs.Op("dialogue.StartThread")
 	switch subjectKind {
 	case SubjectHearing:
 		if _, err := s.PublicHearing(ctx, tenant, subjectID); err != nil {
+			return Thread{}, errs.E(op, err)
+		}
+	case SubjectCase:
+		if _, err := s.Case(ctx, tenant, subjectID); err != nil {
 			return Thread{}, errs.E(op, err)
 		}
 	case SubjectTopic:

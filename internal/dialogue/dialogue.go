@@ -24,14 +24,26 @@
 //
 // # Questions to officials
 //
-// A signed-in citizen asks a named elected official a public question
-// (Service.Ask); the official, signed in as staff with role
+// A signed-in citizen asks a named elected official, or a party group
+// (partigruppe: the officials of one party that can be asked), a public
+// question (Service.Ask); the official, signed in as staff with role
 // identity.RoleOfficial and the e-mail address the politics module has for
-// them, answers it publicly (Service.Answer). Questions and answers are
+// them, answers it publicly (Service.Answer). Any official of the party
+// may answer a group's question on the group's behalf, and the answer
+// names them. Questions and answers are
 // listed and searchable, unanswered ones marked. The secretariat can hide
 // a question with a reason that stays visible (Service.HideQuestion).
 // Officials come from an Officials source, which the deployment backs with
 // the politics module.
+//
+// # Debates
+//
+// Signed-in citizens debate in threads under a hearing, a political case
+// (from a Cases source, Config.Cases, which the deployment backs with the
+// politics module) or a free topic (debates.go). Posts carry the author's
+// name; people report posts, the secretariat hides them with a reason
+// shown in their place, rules are published, links and repeats are
+// limited, and followers get a daily digest.
 //
 // Every statement and question gets an immediate receipt, on the page and
 // by e-mail when an address is given, saying how it will be handled and
@@ -116,6 +128,10 @@ type Config struct {
 	// "https://torg.example.no"), for the links in digests, which are sent
 	// outside any request.
 	PublicURL string
+	// Cases is where political cases are found, for debates about them;
+	// nil: no debates under political cases (the deployment backs it with
+	// the politics module).
+	Cases Cases
 }
 
 // Service keeps the hearings and questions of every municipality. It is

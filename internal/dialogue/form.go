@@ -18,6 +18,7 @@ type field struct {
 	Value               string
 	Checked             bool
 	Options             []choice
+	OptGroups           []optGroup // a select's labelled groups of options, after Options
 	Class, Autocomplete string
 	Inputmode, Accept   string
 	Rows                int
@@ -28,6 +29,12 @@ type field struct {
 type choice struct {
 	Value, Label string
 	Selected     bool
+}
+
+// optGroup is a labelled group of a select's options.
+type optGroup struct {
+	Label   string
+	Options []choice
 }
 
 // summaryItem is a line of an error summary: a link to the field and the
@@ -103,6 +110,22 @@ func (b *formBuilder) sel(name, label, hint, value string, options []choice) fie
 		options[i].Selected = options[i].Value == value
 	}
 	return b.add(field{Name: name, Type: "select", Label: label, Hint: hint, Value: value, Options: options})
+}
+
+// selGroups is a select with options first and then labelled groups of
+// options; empty groups are left out.
+func (b *formBuilder) selGroups(name, label, hint, value string, options []choice, groups []optGroup) field {
+	f := b.sel(name, label, hint, value, options)
+	for _, g := range groups {
+		if len(g.Options) == 0 {
+			continue
+		}
+		for i := range g.Options {
+			g.Options[i].Selected = g.Options[i].Value == value
+		}
+		f.OptGroups = append(f.OptGroups, g)
+	}
+	return f
 }
 
 func (b *formBuilder) radio(name, label, hint, value string, options []choice) field {

@@ -57,7 +57,7 @@ func Routes(mux *http.ServeMux, shell *web.Shell, svc *Service, id *identity.Ser
 		"templates/hearings.html", "templates/hearing.html", "templates/statement.html", "templates/statement_receipt.html",
 		"templates/questions.html", "templates/ask.html", "templates/question.html",
 		"templates/staff_hearings.html", "templates/staff_hearing_new.html", "templates/staff_hearing.html", "templates/staff_dialog.html",
-		"templates/threads.html", "templates/rules.html", "templates/thread_new.html", "templates/thread.html")
+		"templates/threads.html", "templates/rules.html", "templates/thread_new.html", "templates/thread.html", "templates/case_debate.html")
 	if err != nil {
 		return err
 	}
@@ -511,21 +511,34 @@ func (h *handlers) attachment(fh *multipart.FileHeader, fn func(File) (string, e
 // --- questions ---
 
 type questionLine struct {
+	// Official is whom the question is to: the official's name, or "the
+	// party group X" in the page's language.
 	ID, Official, Asker, When, AnsweredWhen string
-	Body, Answer                            [][]string
-	Answered, Hidden                        bool
-	HiddenReason                            string
+	// AnsweredLine says who answered when; for a group, who answered on
+	// its behalf.
+	AnsweredLine            string
+	Body, Answer            [][]string
+	Answered, Hidden, Group bool
+	HiddenReason            string
 }
 
-func questionLines(list []Question) []questionLine {
+func questionLines(t func(string, ...any) string, list []Question) []questionLine {
 	out := make([]questionLine, 0, len(list))
 	for _, q := range list {
 		l := questionLine{ID: q.ID, Official: q.OfficialName, Asker: q.AskerName, When: formatTime(q.Created), Answered: q.Answered(), Hidden: q.Hidden(),
-			HiddenReason: q.HiddenReason}
+			HiddenReason: q.HiddenReason, Group: q.ToGroup()}
+		if l.Group {
+			l.Official = t("dialogue.question.group_name", q.OfficialName)
+		}
 		if !q.Hidden() {
 			l.Body, l.Answer = paragraphs(q.Body), paragraphs(q.Answer)
 			if q.Answered() {
 				l.AnsweredWhen = formatTime(q.AnsweredAt)
+				if l.Group {
+					l.AnsweredLine = t("dialogue.question.answered_for", q.AnsweredBy, l.Official, l.AnsweredWhen)
+				} else {
+					l.AnsweredLine = t("dialogue.question.answered_by", l.Official, l.AnsweredWhen)
+				}
 			}
 		}
 		out = append(out, l)
@@ -551,7 +564,8 @@ func (h *handlers) questions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.pages.Render(w, r, http.StatusOK, "questions", questionsView{Query: q, Unanswered: unanswered, Searched: q != "" || unanswered, Questions: questionLines(list)})
+	return h.pages.Render(w, r, http.StatusOK, "questions", questionsView{Query: q, Unanswered: unanswered, Searched: q != "" || unanswered,
+		Questions: questionLines(translator(h.shell, c.Lang), list)})
 }
 
 type askView struct {
@@ -570,8 +584,12 @@ func (h *handlers) renderAsk(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
+	groups, err := h.svc.Groups(r.Context(), c.Tenant.ID)
+	if err != nil {
+		return err
+	}
 	b := newForm(t, "", fields)
-	opts := []choice{{Value: "", Label: t("dialogue.ask.choose")}}
+	var opts []choice
 	for _, o := range list {
 		label := o.Name
 		if o.Party != "" {
@@ -582,8 +600,18 @@ func (h *handlers) renderAsk(w http.ResponseWriter, r *http.Request, status int,
 		}
 		opts = append(opts, choice{Value: o.ID, Label: label})
 	}
+	var gopts []choice
+	for _, g := range groups {
+		gopts = append(gopts, choice{Value: GroupPrefix + g.ID, Label: t("dialogue.ask.group_option", g.Label(), len(g.Members))})
+	}
 	v := askView{NoOfficial: len(list) == 0, AnswerDays: h.svc.cfg.AnswerDays}
-	v.FOfficial = b.sel(FieldOfficial, "dialogue.ask.official", "", f.OfficialID, opts)
+	value := f.OfficialID
+	if f.GroupID != "" {
+		value = GroupPrefix + f.GroupID
+	}
+	v.FOfficial = b.selGroups(FieldOfficial, "dialogue.ask.official", "dialogue.ask.official_hint", value,
+		[]choice{{Value: "", Label: t("dialogue.ask.choose")}},
+		[]optGroup{{Label: t("dialogue.ask.officials"), Options: opts}, {Label: t("dialogue.ask.groups"), Options: gopts}})
 	v.FQuestion = b.textarea(FieldQuestion, "dialogue.ask.question", "dialogue.ask.question_hint", f.Text, 8)
 	v.FQuestion.Hint = t("dialogue.ask.question_hint", MaxQuestion)
 	v.FEmail = b.add(field{Name: FieldEmail, Type: "email", Label: "dialogue.statement.email", Hint: "dialogue.ask.email_hint", Value: f.Email, Autocomplete: "email"})
@@ -592,7 +620,8 @@ func (h *handlers) renderAsk(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (h *handlers) askForm(w http.ResponseWriter, r *http.Request) error {
-	return h.renderAsk(w, r, http.StatusOK, QuestionForm{OfficialID: r.URL.Query().Get("til")}, nil)
+	official, group := ParseAddressee(r.URL.Query().Get(FieldOfficial))
+	return h.renderAsk(w, r, http.StatusOK, QuestionForm{OfficialID: official, GroupID: group}, nil)
 }
 
 func (h *handlers) ask(w http.ResponseWriter, r *http.Request) error {
@@ -600,7 +629,8 @@ func (h *handlers) ask(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := web.From(r)
-	f := QuestionForm{OfficialID: r.PostForm.Get(FieldOfficial), Text: r.PostForm.Get(FieldQuestion), Email: r.PostForm.Get(FieldEmail)}
+	official, group := ParseAddressee(r.PostForm.Get(FieldOfficial))
+	f := QuestionForm{OfficialID: official, GroupID: group, Text: r.PostForm.Get(FieldQuestion), Email: r.PostForm.Get(FieldEmail)}
 	if _, err := CheckQuestion(f); err != nil {
 		if fields := fieldErrors(err); fields != nil {
 			return h.renderAsk(w, r, http.StatusUnprocessableEntity, f, fields)
@@ -622,11 +652,15 @@ func (h *handlers) ask(w http.ResponseWriter, r *http.Request) error {
 }
 
 type questionView struct {
-	Q                  questionLine
-	Receipt, Mailed    bool
-	AnswerDays         int
-	AnswerDue          string
-	OfficialID         string
+	Q               questionLine
+	Receipt, Mailed bool
+	AnswerDays      int
+	AnswerDue       string
+	// AskValue is the til value that asks the same official or group.
+	AskValue string
+	// Members names the group's members who may answer (receipt of a
+	// group question).
+	Members            string
 	Unanswered         bool
 	CanAnswer, CanHide bool
 }
@@ -637,10 +671,20 @@ func (h *handlers) question(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := questionView{Q: questionLines([]Question{q})[0], AnswerDays: h.svc.cfg.AnswerDays, AnswerDue: FormatDate(q.AnswerDue(h.svc.cfg.AnswerDays)),
-		OfficialID: q.OfficialID, Unanswered: !q.Answered() && !q.Hidden()}
+	v := questionView{Q: questionLines(translator(h.shell, c.Lang), []Question{q})[0], AnswerDays: h.svc.cfg.AnswerDays,
+		AnswerDue: FormatDate(q.AnswerDue(h.svc.cfg.AnswerDays)), AskValue: q.OfficialID, Unanswered: !q.Answered() && !q.Hidden()}
+	if q.ToGroup() {
+		v.AskValue = GroupPrefix + q.GroupID
+	}
 	if c.User != nil && c.User.Principal == q.Asker && r.URL.Query().Get("sendt") == "1" {
 		v.Receipt, v.Mailed = true, q.Email != ""
+		if q.ToGroup() {
+			g, err := h.svc.Group(r.Context(), c.Tenant.ID, q.GroupID)
+			if err != nil && !errs.Is(errs.NotFound, err) {
+				return err
+			}
+			v.Members = g.MemberNames()
+		}
 	}
 	if c.User != nil && c.User.Staff {
 		v.CanAnswer = c.User.Has(identity.RoleOfficial)

@@ -20,23 +20,47 @@ const (
 	FieldReason   = "grunn"
 )
 
-// Question is a public question to an elected official.
+// GroupPrefix starts the value of the til field that chooses a party
+// group instead of one official: "gruppe:ap".
+const GroupPrefix = "gruppe:"
+
+// ParseAddressee splits the value of the til field into an official's id
+// or a party group's id (after GroupPrefix).
+func ParseAddressee(v string) (officialID, groupID string) {
+	v = strings.TrimSpace(v)
+	if g, ok := strings.CutPrefix(v, GroupPrefix); ok {
+		return "", strings.TrimSpace(g)
+	}
+	return v, ""
+}
+
+// Question is a public question to an elected official or to a party
+// group.
 type Question struct {
-	ID           string
-	OfficialID   string
+	ID         string
+	OfficialID string // empty for a question to a group
+	// GroupID is the party group asked (see Group); empty for a question
+	// to one official.
+	GroupID string
+	// OfficialName is the official's name, or the group's, as it was when
+	// asked.
 	OfficialName string
 	Asker        string // the principal who asked
 	AskerName    string
 	Email        string // never shown
 	Body         string
 	Answer       string
-	AnsweredBy   string
+	AnsweredBy   string // the name of who answered
+	AnswererID   string // the official who answered; empty before migration 003
 	AnsweredAt   time.Time
 	HiddenReason string
 	HiddenBy     string
 	HiddenAt     time.Time
 	Created      time.Time
 }
+
+// ToGroup reports whether the question is to a party group.
+func (q Question) ToGroup() bool { return q.GroupID != "" }
 
 // Answered reports whether the question has an answer.
 func (q Question) Answered() bool { return !q.AnsweredAt.IsZero() }
@@ -47,17 +71,25 @@ func (q Question) Hidden() bool { return !q.HiddenAt.IsZero() }
 // AnswerDue is the day the answer is promised by.
 func (q Question) AnswerDue(days int) time.Time { return q.Created.AddDate(0, 0, days) }
 
-// QuestionForm is a question as typed.
+// QuestionForm is a question as typed: to one official (OfficialID) or
+// to a party group (GroupID), not both.
 type QuestionForm struct {
-	OfficialID, Text, Email string
+	OfficialID, GroupID, Text, Email string
 }
 
 // CheckQuestion validates a question form. Errors: Invalid with field
 // errors for til, sporsmal and epost.
 func CheckQuestion(f QuestionForm) (QuestionForm, error) {
-	out := QuestionForm{OfficialID: strings.TrimSpace(f.OfficialID), Text: cleanText(f.Text)}
+	out := QuestionForm{OfficialID: strings.TrimSpace(f.OfficialID), GroupID: strings.TrimSpace(f.GroupID), Text: cleanText(f.Text)}
 	fields := map[string]string{}
-	if out.OfficialID == "" || len(out.OfficialID) > 100 {
+	switch {
+	case out.OfficialID != "" && out.GroupID != "":
+		fields[FieldOfficial] = "dialogue.error.official_missing"
+	case out.GroupID != "":
+		if len(out.GroupID) > 100 {
+			fields[FieldOfficial] = "dialogue.error.group_missing"
+		}
+	case out.OfficialID == "" || len(out.OfficialID) > 100:
 		fields[FieldOfficial] = "dialogue.error.official_missing"
 	}
 	switch {
@@ -77,10 +109,12 @@ func CheckQuestion(f QuestionForm) (QuestionForm, error) {
 }
 
 // Ask stores a public question and, in the same transaction, queues a
-// notice to the official and the receipt to the asker (when an address
-// is given, in lang), and appends an audit entry. Errors: Invalid as
-// CheckQuestion (til also for an unknown official or one without an
-// address).
+// notice to the official (to each member of a party group) and the
+// receipt to the asker (when an address is given, in lang), and appends
+// an audit entry. Errors: Invalid as CheckQuestion (til also for an
+// unknown official or one without an address, dialogue.error.
+// official_missing, and for a group without a member that can be asked,
+// dialogue.error.group_missing).
 func (s *Service) Ask(ctx context.Context, tenant string, who Author, f QuestionForm, lang, pageURL string, actor audit.Entry) (Question, error) {
 	const op = errs.Op("dialogue.Ask")
 	f, err := CheckQuestion(f)
@@ -89,6 +123,18 @@ func (s *Service) Ask(ctx context.Context, tenant string, who Author, f Question
 		_, _, fields = errs.Public(err)
 	}
 	var o Official
+	if _, bad := fields[FieldOfficial]; !bad && f.GroupID != "" {
+		g, err := s.Group(ctx, tenant, f.GroupID)
+		if errs.Is(errs.NotFound, err) {
+			fields[FieldOfficial] = "dialogue.error.group_missing"
+		} else if err != nil {
+			return Question{}, errs.E(op, err)
+		}
+		if err := invalid(op, fields); err != nil {
+			return Question{}, err
+		}
+		return s.askGroup(ctx, tenant, who, f, g, lang, pageURL, actor)
+	}
 	if _, bad := fields[FieldOfficial]; !bad {
 		o, err = s.officials.Official(ctx, tenant, f.OfficialID)
 		if errs.Is(errs.NotFound, err) || (err == nil && o.Email == "") {
@@ -104,10 +150,7 @@ func (s *Service) Ask(ctx context.Context, tenant string, who Author, f Question
 	name := clean(who.Name)
 	q := Question{ID: newID(), OfficialID: o.ID, OfficialName: o.Name, Asker: who.Principal, AskerName: name, Email: f.Email, Body: f.Text, Created: now}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dialogue_questions (tenant_id, id, official_id, official_name, asker, asker_name, email, body, answer,
-			answered_by, answered_at, hidden_reason, hidden_by, hidden_at, search, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', NULL, '', '', NULL, $9, $10)`,
-			tenant, q.ID, q.OfficialID, q.OfficialName, q.Asker, q.AskerName, q.Email, q.Body, searchText(q), now); err != nil {
+		if err := insertQuestion(ctx, tx, tenant, q); err != nil {
 			return err
 		}
 		t := s.translator(lang)
@@ -131,29 +174,70 @@ func (s *Service) Ask(ctx context.Context, tenant string, who Author, f Question
 	return q, nil
 }
 
+// insertQuestion stores a new question in tx.
+func insertQuestion(ctx context.Context, tx *sql.Tx, tenant string, q Question) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO dialogue_questions (tenant_id, id, official_id, group_id, official_name, asker, asker_name, email, body, answer,
+		answered_by, answerer_id, answered_at, hidden_reason, hidden_by, hidden_at, search, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', '', '', NULL, '', '', NULL, $10, $11)`,
+		tenant, q.ID, q.OfficialID, q.GroupID, q.OfficialName, q.Asker, q.AskerName, q.Email, q.Body, searchText(q), q.Created)
+	return err
+}
+
+// askGroup stores a question to party group g (f is checked): each member
+// gets a notice, and the asker a receipt naming who may answer.
+func (s *Service) askGroup(ctx context.Context, tenant string, who Author, f QuestionForm, g Group, lang, pageURL string, actor audit.Entry) (Question, error) {
+	now := s.db.Now()
+	q := Question{ID: newID(), GroupID: g.ID, OfficialName: g.Name, Asker: who.Principal, AskerName: clean(who.Name), Email: f.Email, Body: f.Text, Created: now}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := insertQuestion(ctx, tx, tenant, q); err != nil {
+			return err
+		}
+		t := s.translator(lang)
+		due := FormatDate(q.AnswerDue(s.cfg.AnswerDays))
+		for _, m := range g.Members {
+			if _, err := s.mail.Enqueue(ctx, tx, notify.Mail{Tenant: tenant, To: m.Email, Subject: t("dialogue.mail.question.group_subject", g.Name),
+				Body: t("dialogue.mail.question.group_official_body", m.Name, q.AskerName, g.Name, q.Body, pageURL+"tilsett/dialog")}); err != nil {
+				return err
+			}
+		}
+		if q.Email != "" {
+			if _, err := s.mail.Enqueue(ctx, tx, notify.Mail{Tenant: tenant, To: q.Email, Subject: t("dialogue.mail.question.subject", t("dialogue.question.group_name", g.Name)),
+				Body: t("dialogue.mail.question.group_body", g.Name, g.MemberNames(), s.cfg.AnswerDays, due, pageURL+"sporsmal/"+q.ID, q.Body)}); err != nil {
+				return err
+			}
+		}
+		return s.record(ctx, tx, tenant, actor, "dialogue.question.ask", "question:"+q.ID, "group:"+g.ID)
+	})
+	if err != nil {
+		return Question{}, errs.E(errs.Op("dialogue.Ask"), err)
+	}
+	return q, nil
+}
+
 // searchText is what the search looks in: the question, the answer and
 // the names, lower case.
 func searchText(q Question) string {
-	return strings.ToLower(q.Body + "\n" + q.Answer + "\n" + q.OfficialName + "\n" + q.AskerName)
+	return strings.ToLower(q.Body + "\n" + q.Answer + "\n" + q.OfficialName + "\n" + q.AskerName + "\n" + q.AnsweredBy)
 }
 
 // Answer records an official's public answer to a question addressed to
 // them: the signed-in official's e-mail address (email) must be the
-// official's. A question can be answered again (the answer is replaced).
-// The asker is told by e-mail when they gave an address. Errors:
-// NotFound; Forbidden when email is not the official's; Invalid for svar.
+// official's, or, for a question to a party group, the address of an
+// official of that party, who answers on the group's behalf and is named
+// with the answer. A question can be answered again (the answer and who
+// answered are replaced). The asker is told by e-mail when they gave an
+// address. Errors: NotFound; Forbidden when email is not the official's
+// (dialogue.error.not_addressee) or not a group member's
+// (dialogue.error.not_group_member); Invalid for svar.
 func (s *Service) Answer(ctx context.Context, tenant, questionID, email, answer, lang, pageURL string, actor audit.Entry) error {
 	const op = errs.Op("dialogue.Answer")
 	q, err := s.Question(ctx, tenant, questionID)
 	if err != nil {
 		return errs.E(op, err)
 	}
-	ok, err := s.IsAddressee(ctx, tenant, q, email)
+	by, err := s.answerer(ctx, tenant, q, email)
 	if err != nil {
 		return errs.E(op, err)
-	}
-	if !ok {
-		return errs.E(op, errs.Forbidden, errs.Key("dialogue.error.not_addressee"))
 	}
 	answer = cleanText(answer)
 	switch {
@@ -164,16 +248,23 @@ func (s *Service) Answer(ctx context.Context, tenant, questionID, email, answer,
 	}
 	now := s.db.Now()
 	first := !q.Answered()
-	q.Answer, q.AnsweredBy, q.AnsweredAt = answer, actor.ActorName, now
+	q.Answer, q.AnsweredBy, q.AnswererID, q.AnsweredAt = answer, actor.ActorName, by.ID, now
+	if q.ToGroup() || q.AnsweredBy == "" {
+		q.AnsweredBy = by.Name
+	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE dialogue_questions SET answer = $3, answered_by = $4, answered_at = $5, search = $6 WHERE tenant_id = $1 AND id = $2`,
-			tenant, q.ID, q.Answer, q.AnsweredBy, now, searchText(q)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE dialogue_questions SET answer = $3, answered_by = $4, answerer_id = $5, answered_at = $6, search = $7
+			WHERE tenant_id = $1 AND id = $2`, tenant, q.ID, q.Answer, q.AnsweredBy, q.AnswererID, now, searchText(q)); err != nil {
 			return err
 		}
 		if first && q.Email != "" {
 			t := s.translator(lang)
-			if _, err := s.mail.Enqueue(ctx, tx, notify.Mail{Tenant: tenant, To: q.Email, Subject: t("dialogue.mail.answer.subject", q.OfficialName),
-				Body: t("dialogue.mail.answer.body", q.OfficialName, pageURL+"sporsmal/"+q.ID)}); err != nil {
+			name := q.OfficialName
+			if q.ToGroup() {
+				name = t("dialogue.mail.answer.for_group", q.AnsweredBy, q.OfficialName)
+			}
+			if _, err := s.mail.Enqueue(ctx, tx, notify.Mail{Tenant: tenant, To: q.Email, Subject: t("dialogue.mail.answer.subject", name),
+				Body: t("dialogue.mail.answer.body", name, pageURL+"sporsmal/"+q.ID)}); err != nil {
 				return err
 			}
 		}
@@ -186,16 +277,37 @@ func (s *Service) Answer(ctx context.Context, tenant, questionID, email, answer,
 }
 
 // IsAddressee reports whether email is the address of the official q is
-// addressed to.
+// addressed to, or of a member of the party group it is addressed to.
 func (s *Service) IsAddressee(ctx context.Context, tenant string, q Question, email string) (bool, error) {
-	o, err := s.officials.Official(ctx, tenant, q.OfficialID)
-	if errs.Is(errs.NotFound, err) {
+	_, err := s.answerer(ctx, tenant, q, email)
+	if errs.Is(errs.Forbidden, err) {
 		return false, nil
 	}
-	if err != nil {
-		return false, err
+	return err == nil, err
+}
+
+// answerer returns the official whose address is email when they may
+// answer q. Errors: Forbidden (dialogue.error.not_addressee, or for a
+// group question dialogue.error.not_group_member with the group's name).
+func (s *Service) answerer(ctx context.Context, tenant string, q Question, email string) (Official, error) {
+	if q.ToGroup() {
+		o, ok, err := s.OfficialByEmail(ctx, tenant, email)
+		if err != nil {
+			return Official{}, err
+		}
+		if !ok || o.PartyID != q.GroupID {
+			return Official{}, errs.E(errs.Forbidden, errs.Key("dialogue.error.not_group_member"), []any{q.OfficialName})
+		}
+		return o, nil
 	}
-	return sameEmail(o.Email, email), nil
+	o, err := s.officials.Official(ctx, tenant, q.OfficialID)
+	if errs.Is(errs.NotFound, err) || (err == nil && !sameEmail(o.Email, email)) {
+		return Official{}, errs.E(errs.Forbidden, errs.Key("dialogue.error.not_addressee"))
+	}
+	if err != nil {
+		return Official{}, err
+	}
+	return o, nil
 }
 
 // HideQuestion hides a question (and its answer) from the public lists,
@@ -227,12 +339,13 @@ func (s *Service) HideQuestion(ctx context.Context, tenant, questionID, reason s
 	return nil
 }
 
-const questionCols = `id, official_id, official_name, asker, asker_name, email, body, answer, answered_by, answered_at, hidden_reason, hidden_by, hidden_at, created_at`
+const questionCols = `id, official_id, group_id, official_name, asker, asker_name, email, body, answer, answered_by, answerer_id, answered_at, hidden_reason, hidden_by,
+	hidden_at, created_at`
 
 func scanQuestion(sc interface{ Scan(...any) error }) (Question, error) {
 	var q Question
 	var answered, hidden sql.NullTime
-	err := sc.Scan(&q.ID, &q.OfficialID, &q.OfficialName, &q.Asker, &q.AskerName, &q.Email, &q.Body, &q.Answer, &q.AnsweredBy, &answered,
+	err := sc.Scan(&q.ID, &q.OfficialID, &q.GroupID, &q.OfficialName, &q.Asker, &q.AskerName, &q.Email, &q.Body, &q.Answer, &q.AnsweredBy, &q.AnswererID, &answered,
 		&q.HiddenReason, &q.HiddenBy, &hidden, &q.Created)
 	q.AnsweredAt, q.HiddenAt, q.Created = nullTime(answered), nullTime(hidden), q.Created.UTC()
 	return q, err
@@ -255,6 +368,9 @@ func (s *Service) Question(ctx context.Context, tenant, id string) (Question, er
 type QuestionFilter struct {
 	Text       string // words anywhere in the question, the answer or the names
 	OfficialID string
+	// GroupID selects the questions to a party group; with OfficialID,
+	// the questions to either (an official's own and their group's).
+	GroupID    string
 	Unanswered bool
 	Limit      int // 100 when zero; at most 500
 }
@@ -271,9 +387,16 @@ func (s *Service) Questions(ctx context.Context, tenant string, f QuestionFilter
 			q += ` AND search LIKE $` + itoa(len(args)) + ` ESCAPE '\'`
 		}
 	}
-	if f.OfficialID != "" {
+	switch {
+	case f.OfficialID != "" && f.GroupID != "":
+		args = append(args, f.OfficialID, f.GroupID)
+		q += ` AND (official_id = $` + itoa(len(args)-1) + ` OR group_id = $` + itoa(len(args)) + `)`
+	case f.OfficialID != "":
 		args = append(args, f.OfficialID)
 		q += ` AND official_id = $` + itoa(len(args))
+	case f.GroupID != "":
+		args = append(args, f.GroupID)
+		q += ` AND group_id = $` + itoa(len(args))
 	}
 	if f.Unanswered {
 		q += ` AND answered_at IS NULL`

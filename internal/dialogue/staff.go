@@ -27,10 +27,11 @@ import (
 //	POST /tilsett/horingar/{id}/publiser       publish: the archive case is created
 //	POST /tilsett/horingar/{id}/resultat       publish the summary and how the input was used (after the deadline)
 //
-// Questions (identity.RoleOfficial answers those addressed to them,
-// matched by e-mail; identity.RoleSecretariat moderates):
+// Questions (identity.RoleOfficial answers those addressed to them, and
+// to their party group on the group's behalf, matched by e-mail;
+// identity.RoleSecretariat moderates):
 //
-//	GET  /tilsett/dialog                       questions to me; all questions for moderation
+//	GET  /tilsett/dialog                       questions to me and to my party group; all questions for moderation
 //	POST /tilsett/dialog/sporsmal/{id}/svar    answer (svar)
 //	POST /tilsett/dialog/sporsmal/{id}/skjul   hide with a reason (grunn)
 func (h *handlers) staffRoutes(mux *http.ServeMux) {
@@ -295,7 +296,7 @@ func (h *handlers) renderDialog(w http.ResponseWriter, r *http.Request, status i
 	t := translator(h.shell, c.Lang)
 	v := staffDialogView{IsOfficial: c.User.Has(identity.RoleOfficial), IsMod: c.User.Has(identity.RoleSecretariat), Saved: r.URL.Query().Get("lagret") == "1" && status == http.StatusOK}
 	build := func(q Question, answer bool) staffQuestion {
-		sq := staffQuestion{questionLine: questionLines([]Question{q})[0]}
+		sq := staffQuestion{questionLine: questionLines(t, []Question{q})[0]}
 		var errs map[string]string
 		value := ""
 		if st.questionID == q.ID {
@@ -321,7 +322,8 @@ func (h *handlers) renderDialog(w http.ResponseWriter, r *http.Request, status i
 		}
 		if ok {
 			v.Official = &o
-			list, err := h.svc.Questions(r.Context(), c.Tenant.ID, QuestionFilter{OfficialID: o.ID, Limit: 500})
+			// Their own questions and their party group's.
+			list, err := h.svc.Questions(r.Context(), c.Tenant.ID, QuestionFilter{OfficialID: o.ID, GroupID: o.PartyID, Limit: 500})
 			if err != nil {
 				return err
 			}

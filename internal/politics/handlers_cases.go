@@ -104,6 +104,10 @@ type caseView2 struct {
 	Handled, Extra, Decisions     []handlingLine
 	Secretariat                   bool
 	Follow                        followFormView
+	// DebatePath and DebatePosts link to the citizens' debate about the
+	// case (Config.DebateLink); no link when DebatePath is empty.
+	DebatePath  string
+	DebatePosts int
 }
 
 func handlingLines(n names, hs []Handling) []handlingLine {
@@ -147,6 +151,11 @@ func (h *handlers) casePage(w http.ResponseWriter, r *http.Request) error {
 		v.Steps = append(v.Steps, l)
 	}
 	v.Follow = h.followFields(r, FollowCase, cv.ID, "", nil)
+	if h.svc.cfg.DebateLink != nil {
+		if v.DebatePath, v.DebatePosts, err = h.svc.cfg.DebateLink(r.Context(), c.Tenant.ID, cv.ID); err != nil {
+			return err
+		}
+	}
 	w.Header().Set("Cache-Control", "no-cache")
 	return h.pages.Render(w, r, http.StatusOK, "case", v)
 }

@@ -177,7 +177,17 @@ type Config struct {
 	// copy of a message and the calendar feed. Empty: the scheme and host
 	// of the request.
 	PublicURL string
+	// DebateLink, when set, gives the link from a political case's page
+	// to the citizens' debate about it (the dialogue module, wired by the
+	// deployment): the path relative to the municipality's base and the
+	// number of posts. nil, or an empty path: no link.
+	DebateLink DebateLinkFunc
 }
+
+// DebateLinkFunc returns the link to the debate about case caseID of
+// tenant: a path relative to the municipality's base ("debatt/sak/…") and
+// the number of posts so far.
+type DebateLinkFunc func(ctx context.Context, tenant, caseID string) (path string, posts int, err error)
 
 // Service keeps the political data of every municipality. It is safe for
 // concurrent use.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/torg-ekommune/torg/internal/dialogue"
 	"github.com/torg-ekommune/torg/internal/errs"
@@ -10,21 +11,27 @@ import (
 
 // politicsOfficials lets citizens ask the elected officials of the
 // politics module that have an e-mail address (they sign in as staff with
-// the role official) public questions (dialogue.Officials).
+// the role official) public questions (dialogue.Officials). Each official
+// carries their party, which is also their party group in the dialogue
+// module: a party with at least one such official can be asked as a
+// group.
 type politicsOfficials struct{ p *politics.Service }
 
-func (o politicsOfficials) convert(pe politics.Person, parties map[string]string) dialogue.Official {
-	return dialogue.Official{ID: pe.ID, Name: pe.Name(), Party: parties[pe.PartyID], Title: pe.Title, Email: pe.Email}
+func (o politicsOfficials) convert(pe politics.Person, parties map[string]politics.Party) dialogue.Official {
+	pa := parties[pe.PartyID]
+	return dialogue.Official{ID: pe.ID, Name: pe.Name(), Party: pa.ShortName, PartyID: pa.ID, PartyName: pa.Name, Title: pe.Title, Email: pe.Email}
 }
 
-func (o politicsOfficials) parties(ctx context.Context, tenant string) map[string]string {
-	m := map[string]string{}
-	if list, err := o.p.Parties(ctx, tenant); err == nil {
-		for _, pa := range list {
-			m[pa.ID] = pa.ShortName
-		}
+func (o politicsOfficials) parties(ctx context.Context, tenant string) (map[string]politics.Party, error) {
+	list, err := o.p.Parties(ctx, tenant)
+	if err != nil {
+		return nil, err
 	}
-	return m
+	m := make(map[string]politics.Party, len(list))
+	for _, pa := range list {
+		m[pa.ID] = pa
+	}
+	return m, nil
 }
 
 // Official implements dialogue.Officials.
@@ -36,7 +43,11 @@ func (o politicsOfficials) Official(ctx context.Context, tenant, id string) (dia
 	if err != nil {
 		return dialogue.Official{}, err
 	}
-	return o.convert(pe, o.parties(ctx, tenant)), nil
+	parties, err := o.parties(ctx, tenant)
+	if err != nil {
+		return dialogue.Official{}, err
+	}
+	return o.convert(pe, parties), nil
 }
 
 // Officials implements dialogue.Officials: everyone who can be contacted.
@@ -45,7 +56,10 @@ func (o politicsOfficials) Officials(ctx context.Context, tenant string) ([]dial
 	if err != nil {
 		return nil, err
 	}
-	parties := o.parties(ctx, tenant)
+	parties, err := o.parties(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
 	var out []dialogue.Official
 	for _, pe := range people {
 		if pe.Contactable() {
@@ -53,4 +67,22 @@ func (o politicsOfficials) Officials(ctx context.Context, tenant string) ([]dial
 		}
 	}
 	return out, nil
+}
+
+// politicsCases lets citizens debate the political cases of the politics
+// module (dialogue.Cases), without the dialogue module reading politics'
+// tables.
+type politicsCases struct{ p *politics.Service }
+
+// Case implements dialogue.Cases: a case of the municipality, with its
+// archive case number and its public page.
+func (c politicsCases) Case(ctx context.Context, tenant, id string) (dialogue.CaseRef, error) {
+	pc, err := c.p.Case(ctx, tenant, id)
+	if errs.Is(errs.NotFound, err) {
+		return dialogue.CaseRef{}, errs.E(errs.NotFound, errs.Key("dialogue.error.no_case"), err)
+	}
+	if err != nil {
+		return dialogue.CaseRef{}, err
+	}
+	return dialogue.CaseRef{ID: pc.ID, Title: pc.Title, Number: pc.ArchiveRef, Path: "politikk/sak/" + url.PathEscape(pc.ID)}, nil
 }

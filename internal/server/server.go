@@ -255,7 +255,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err := archive.PublicRoutes(router.Mux, shell, s.Archive, s.Blobs); err != nil {
 		return nil, err
 	}
-	s.Politics = politics.New(d, s.Audit, s.Mail, s.Blobs, politics.Config{PublicURL: cfg.PublicURL})
+	// The debate link is a closure: s.Dialogue is made below.
+	s.Politics = politics.New(d, s.Audit, s.Mail, s.Blobs, politics.Config{PublicURL: cfg.PublicURL,
+		DebateLink: func(ctx context.Context, tenant, caseID string) (string, int, error) {
+			return s.Dialogue.CaseDebate(ctx, tenant, caseID)
+		}})
 	if err := politics.Routes(router.Mux, shell, s.Politics, s.Identity); err != nil {
 		return nil, err
 	}
@@ -268,7 +272,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err := innsyn.Routes(router.Mux, shell, s.Innsyn, s.Identity); err != nil {
 		return nil, err
 	}
-	s.Dialogue = dialogue.New(d, s.Audit, s.Mail, s.Blobs, s.Archive, politicsOfficials{s.Politics}, dialogue.Config{PublicURL: cfg.PublicURL})
+	s.Dialogue = dialogue.New(d, s.Audit, s.Mail, s.Blobs, s.Archive, politicsOfficials{s.Politics}, dialogue.Config{PublicURL: cfg.PublicURL, Cases: politicsCases{s.Politics}})
 	if err := dialogue.Routes(router.Mux, shell, s.Dialogue, s.Identity); err != nil {
 		return nil, err
 	}

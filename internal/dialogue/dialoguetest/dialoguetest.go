@@ -42,15 +42,34 @@ const UserCookie = "dialoguetest_user"
 const (
 	MayorEmail  = "jonas.bakke@demo.kommune.no"
 	MemberEmail = "liv.aas@demo.kommune.no"
+	EvaEmail    = "eva.lie@demo.kommune.no"
 )
 
 // Officials are the demo's elected officials; "ingen-epost" has no
-// address and cannot be asked.
+// address and cannot be asked. The party groups that can be asked are
+// Arbeidarpartiet ("ap": Jonas Bakke and Eva Lie) and Høgre ("h": Liv
+// Aas); Senterpartiet ("sp") has no official that can be asked.
 var Officials = dialogue.StaticOfficials{
 	Demo: {
-		{ID: "ordforer", Name: "Jonas Bakke", Party: "Ap", Title: "ordfører", Email: MayorEmail},
-		{ID: "liv-aas", Name: "Liv Aas", Party: "H", Email: MemberEmail},
-		{ID: "ingen-epost", Name: "Per Uten"},
+		{ID: "ordforer", Name: "Jonas Bakke", Party: "Ap", PartyID: "ap", PartyName: "Arbeidarpartiet", Title: "ordfører", Email: MayorEmail},
+		{ID: "liv-aas", Name: "Liv Aas", Party: "H", PartyID: "h", PartyName: "Høgre", Email: MemberEmail},
+		{ID: "eva-lie", Name: "Eva Lie", Party: "Ap", PartyID: "ap", PartyName: "Arbeidarpartiet", Email: EvaEmail},
+		{ID: "ingen-epost", Name: "Per Uten", Party: "Sp", PartyID: "sp", PartyName: "Senterpartiet"},
+	},
+	Other: {
+		{ID: "bergen-ordforer", Name: "Rune Berg", Party: "Ap", PartyID: "ap", PartyName: "Arbeiderpartiet", Email: "rune.berg@bergen.kommune.no"},
+	},
+}
+
+// Cases are the political cases citizens can debate; "bergen-sak" is
+// Bergen's.
+var Cases = dialogue.StaticCases{
+	Demo: {
+		{ID: "barnehage", Title: "Ny barnehage på Nordbyen", Number: "2026/42", Path: "politikk/sak/barnehage"},
+		{ID: "utan-nummer", Title: "Gatelys i sentrum", Path: "politikk/sak/utan-nummer"},
+	},
+	Other: {
+		{ID: "bergen-sak", Title: "Bybanen til Åsane", Number: "2026/7", Path: "politikk/sak/bergen-sak"},
 	},
 }
 
@@ -60,6 +79,7 @@ var Users = map[string]*web.User{
 		Roles: []string{identity.RoleSecretariat}},
 	"ordforer": {Principal: "email:" + MayorEmail, Name: "Jonas Bakke", Email: MayorEmail, Staff: true, Roles: []string{identity.RoleOfficial}},
 	"liv":      {Principal: "email:" + MemberEmail, Name: "Liv Aas", Email: MemberEmail, Staff: true, Roles: []string{identity.RoleOfficial}},
+	"eva":      {Principal: "email:" + EvaEmail, Name: "Eva Lie", Email: EvaEmail, Staff: true, Roles: []string{identity.RoleOfficial}},
 	"admin": {Principal: "email:it@demo.kommune.no", Name: "Ida Teknikk", Email: "it@demo.kommune.no", Staff: true,
 		Roles: []string{identity.RoleAdmin}},
 	"kari": {Principal: "pid:15838810028", Name: "Kari Nordmann", PID: "15838810028", ACR: identity.LevelSubstantial, Roles: []string{identity.RoleCitizen}},
@@ -73,7 +93,8 @@ type Options struct {
 	Postgres bool
 	// Now is the clock's start; 2026-11-23 12:00 UTC when zero.
 	Now time.Time
-	// Config is the module's configuration.
+	// Config is the module's configuration; Cases is the fixed list Cases
+	// when nil.
 	Config dialogue.Config
 	// MaxBody is the largest request body; 10 MB when zero.
 	MaxBody int64
@@ -152,6 +173,9 @@ func Start(t testing.TB, o Options) *Site {
 	t.Cleanup(func() { blobs.Close() })
 	mail := notify.NewQueue(d)
 	arch := archive.New(d, log)
+	if o.Config.Cases == nil {
+		o.Config.Cases = Cases
+	}
 	svc := dialogue.New(d, log, mail, blobs, arch, Officials, o.Config)
 	shell, err := web.NewShell(Catalog(t), logger)
 	if err != nil {
