@@ -85,7 +85,9 @@ func TestTrusteeKeygenAndDecrypt(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "keygen|decrypt"},
+		{nil, "keygen|threshold-keygen|polynomial|voutput|decrypt"},
+		{[]string{"threshold-keygen"}, "--out is required"},
+		{[]string{"voutput", "--key", own}, "--key, --certs and --vinput are required"},
 		{[]string{"sign"}, "unknown trustee command"},
 		{[]string{"keygen"}, "--out is required"},
 		{[]string{"decrypt", "--key", own}, "--key and --tally are required"},
@@ -97,5 +99,75 @@ func TestTrusteeKeygenAndDecrypt(t *testing.T) {
 	}
 	if code, _, errs := trusteeRun(t, "decrypt", "--key", pubs[0], "--tally", file); code != 1 || !strings.Contains(errs, "private key") {
 		t.Errorf("public key as private: %d %q", code, errs)
+	}
+}
+
+// TestTrusteeThresholdCommands runs a 2-of-2 key ceremony with the
+// threshold commands, the server's steps done with package vote's checks:
+// threshold-keygen, polynomial, voutput (which writes the .dkey); bad
+// input gets a clear message.
+func TestTrusteeThresholdCommands(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir()}
+	var keys, certs []string
+	for _, d := range dirs {
+		if code, out, errs := trusteeRun(t, "threshold-keygen", "--out", d); code != 0 || !strings.Contains(out, ".cert") {
+			t.Fatalf("threshold-keygen: %d %s %s", code, out, errs)
+		}
+		k, _ := filepath.Glob(filepath.Join(d, "*.key"))
+		c, _ := filepath.Glob(filepath.Join(d, "*.cert"))
+		if len(k) != 1 || len(c) != 1 {
+			t.Fatalf("files %v %v", k, c)
+		}
+		if st, _ := os.Stat(k[0]); st.Mode().Perm() != 0o600 {
+			t.Fatalf("key mode %v", st.Mode())
+		}
+		raw, _ := os.ReadFile(c[0])
+		if _, err := vote.ParseCert(raw); err != nil {
+			t.Fatalf("the certificate does not pass the server's check: %v", err)
+		}
+		keys, certs = append(keys, k[0]), append(certs, strings.TrimSpace(string(raw)))
+	}
+	certsFile := filepath.Join(dirs[0], "certs.jsons")
+	os.WriteFile(certsFile, []byte(strings.Join(certs, "\n")+"\n"), 0o644)
+	if code, _, errs := trusteeRun(t, "polynomial", "--key", keys[0], "--certs", certsFile); code == 0 || !strings.Contains(errs, "--threshold") {
+		t.Fatalf("polynomial without --threshold: %d %s", code, errs)
+	}
+	if code, _, errs := trusteeRun(t, "polynomial", "--key", keys[0], "--certs", certsFile, "--threshold", "3"); code == 0 || !strings.Contains(errs, "threshold 3 of 2") {
+		t.Fatalf("polynomial with threshold 3 of 2: %d %s", code, errs)
+	}
+	cs, err := vote.ParseCerts([]byte(strings.Join(certs, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var polys []*vote.Polynomial
+	for i, k := range keys {
+		out := filepath.Join(dirs[i], "polynom.json")
+		if code, _, errs := trusteeRun(t, "polynomial", "--key", k, "--certs", certsFile, "--threshold", "2", "--out", out); code != 0 {
+			t.Fatalf("polynomial: %s", errs)
+		}
+		raw, _ := os.ReadFile(out)
+		p, err := vote.CheckPolynomial(raw, cs[i], 2, 2)
+		if err != nil {
+			t.Fatalf("polynomial %d: %v", i+1, err)
+		}
+		polys = append(polys, p)
+	}
+	for i, k := range keys {
+		vin := filepath.Join(dirs[i], "vinput.json")
+		os.WriteFile(vin, vote.MakeVinput(polys, i+1), 0o644)
+		out := filepath.Join(dirs[i], "voutput.json")
+		if code, stdout, errs := trusteeRun(t, "voutput", "--key", k, "--certs", certsFile, "--vinput", vin, "--out", out); code != 0 || !strings.Contains(stdout, ".dkey") {
+			t.Fatalf("voutput: %d %s %s", code, stdout, errs)
+		}
+		if _, err := os.Stat(strings.TrimSuffix(k, ".key") + ".dkey"); err != nil {
+			t.Fatal(err)
+		}
+		// The other trustee's vinput does not open with this key.
+		if i == 1 {
+			other := filepath.Join(dirs[0], "vinput.json")
+			if code, _, errs := trusteeRun(t, "voutput", "--key", k, "--certs", certsFile, "--vinput", other, "--dkey", filepath.Join(dirs[1], "x.dkey")); code == 0 || !strings.Contains(errs, "no voutput made") {
+				t.Fatalf("voutput with another's vinput: %d %s", code, errs)
+			}
+		}
 	}
 }

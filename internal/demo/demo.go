@@ -32,7 +32,7 @@ const Number = kommunenr.DemoNumber
 var StaffRoles = map[string][]string{
 	"nora.solberg@demo.kommune.no":  {identity.RoleCaseworker},
 	"per.arne.dahl@demo.kommune.no": {identity.RoleArchivist},
-	"hilde.strand@demo.kommune.no":  {identity.RoleSecretariat},
+	"hilde.strand@demo.kommune.no":  {identity.RoleSecretariat, identity.RoleElectionOfficer},
 	"jonas.bakke@demo.kommune.no":   {identity.RoleOfficial},
 	"lise.eriksen@demo.kommune.no":  {identity.RoleManager, identity.RoleCaseworker},
 	"tor.aasen@demo.kommune.no":     {identity.RoleAdmin},

@@ -56,10 +56,14 @@ const (
 	RoleOfficial    = "official"
 	RoleManager     = "manager"
 	RoleAdmin       = "admin"
+	// RoleElectionOfficer runs elections and referendums (package vote):
+	// creates them, names the trustees, loads the voter list, opens,
+	// closes and publishes.
+	RoleElectionOfficer = "election_officer"
 )
 
 // GrantableRoles lists the roles that can be granted.
-var GrantableRoles = []string{RoleCaseworker, RoleArchivist, RoleSecretariat, RoleOfficial, RoleManager, RoleAdmin}
+var GrantableRoles = []string{RoleCaseworker, RoleArchivist, RoleSecretariat, RoleOfficial, RoleManager, RoleElectionOfficer, RoleAdmin}
 
 // The assurance levels of ID-porten, lowest first.
 const (

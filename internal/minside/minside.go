@@ -232,7 +232,7 @@ func knownAction(a string) string {
 
 func knownRole(r string) string {
 	switch r {
-	case identity.RoleCaseworker, identity.RoleArchivist, identity.RoleSecretariat, identity.RoleOfficial, identity.RoleManager, identity.RoleAdmin:
+	case identity.RoleCaseworker, identity.RoleArchivist, identity.RoleSecretariat, identity.RoleOfficial, identity.RoleManager, identity.RoleElectionOfficer, identity.RoleAdmin:
 		return r
 	case "system":
 		return "system"

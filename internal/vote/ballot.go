@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/big"
 	"strconv"
 	"time"
 
@@ -22,6 +23,8 @@ type setupData struct {
 	setup   string            // hash of the setup payload
 	ts      int64             // archive time
 	ntrust  int
+	// threshold is the Pedersen block's threshold, 0 for Single trustees.
+	threshold int
 }
 
 func (s *Service) loadSetup(ctx context.Context, tenant, uuid string) (*setupData, error) {
@@ -65,6 +68,11 @@ func (s *Service) loadSetup(ctx context.Context, tenant, uuid string) (*setupDat
 		return nil, err
 	}
 	sd.ntrust = len(ts2)
+	for _, t := range ts2 {
+		if t.Pedersen != nil {
+			sd.threshold = t.Pedersen.Threshold
+		}
+	}
 	sd.phi = belenios.Fingerprint(sd.elRaw)
 	s.setups.Store(key, sd)
 	return sd, nil
@@ -555,17 +563,21 @@ func (s *Service) SubmitPartial(ctx context.Context, tenant, uuid, token string,
 	}))
 }
 
-// finish adds the result once every trustee has decrypted.
+// finish adds the result once every trustee has decrypted, or with a
+// threshold once t have: their factors are then combined with the
+// Lagrange coefficients of their indices, as Belenios does.
 func (s *Service) finish(ctx context.Context, tx *sql.Tx, op errs.Op, tenant, uuid string, sd *setupData) error {
-	rows, err := tx.QueryContext(ctx, `SELECT partial FROM vote_trustees WHERE tenant_id = $1 AND uuid = $2 ORDER BY idx`, tenant, uuid)
+	rows, err := tx.QueryContext(ctx, `SELECT idx, partial FROM vote_trustees WHERE tenant_id = $1 AND uuid = $2 ORDER BY idx`, tenant, uuid)
 	if err != nil {
 		return err
 	}
 	var pds []*belenios.PartialDecryption
+	var idx []int
 	missing := false
 	for rows.Next() {
 		var p string
-		if err := rows.Scan(&p); err != nil {
+		var i int
+		if err := rows.Scan(&i, &p); err != nil {
 			rows.Close()
 			return err
 		}
@@ -579,9 +591,21 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, op errs.Op, tenant, uu
 			return err
 		}
 		pds = append(pds, pd)
+		idx = append(idx, i)
 	}
 	rows.Close()
-	if missing || len(pds) != sd.ntrust {
+	var lambdas []*big.Int
+	if sd.threshold > 0 {
+		if len(pds) < sd.threshold {
+			return nil
+		}
+		// The first t in index order (trustee ids are the positions in
+		// the Pedersen block, which is the whole trustees list).
+		pds, idx = pds[:sd.threshold], idx[:sd.threshold]
+		for _, d := range idx {
+			lambdas = append(lambdas, lagrangeAt(idx, d))
+		}
+	} else if missing || len(pds) != sd.ntrust {
 		return nil
 	}
 	var stRaw string
@@ -602,7 +626,7 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, op errs.Op, tenant, uu
 	if err != nil {
 		return err
 	}
-	result, err := combine(tally, pds, st.TotalWeight)
+	result, err := combine(tally, pds, lambdas, st.TotalWeight)
 	if err != nil {
 		return err
 	}

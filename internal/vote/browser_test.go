@@ -27,7 +27,9 @@ import (
 // find their tracker on the bulletin board; after the closing time the
 // officer closes, both trustees decrypt, the officer publishes, and
 // belenios-tool verifies the record downloaded from the election page.
-// axe-core judges the voters' pages and the others it visits.
+// JavaScript is on, so every ballot is made in the browser by ballot.js
+// (TestBrowserEncryption covers the paths without it). axe-core judges
+// the voters' pages and the others it visits.
 func TestBrowser(t *testing.T) {
 	b := browsertest.New(t, browsertest.WithTimeout(8*time.Minute))
 	s := votetest.Start(t, votetest.Options{})
@@ -146,7 +148,7 @@ func TestBrowser(t *testing.T) {
 		}
 		run("choose", chromedp.Click(chromedp.CSS(`#val-`+c)))
 		b.Click(t, `//main//form//button[@type="submit"]`)
-		want("receipt", "Stemmen din er mottatt", "Sporingskode")
+		want("receipt", "Stemmen din er mottatt", "Sporingskode", "Stemmeseddelen ble kryptert i nettleseren din.")
 		if i == 0 || i == 10 {
 			b.CheckA11y(t, "receipt")
 		}

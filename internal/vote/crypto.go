@@ -180,19 +180,24 @@ func (k *PrivateKey) PartialDecrypt(phi string, tally [][]belenios.Ciphertext, r
 	return pd, nil
 }
 
-// combine decrypts the tally with the Single trustees' partial
-// decryptions (in trustee order) and solves each g^m for m in 0..max.
-func combine(tally [][]belenios.Ciphertext, pds []*belenios.PartialDecryption, max int64) ([][]int64, error) {
+// combine decrypts the tally with the partial decryptions (in trustee
+// order), each factor raised to its Lagrange coefficient when lambdas is
+// not nil (a threshold election), and solves each g^m for m in 0..max.
+func combine(tally [][]belenios.Ciphertext, pds []*belenios.PartialDecryption, lambdas []*big.Int, max int64) ([][]int64, error) {
 	out := make([][]int64, len(tally))
 	for i, q := range tally {
 		out[i] = make([]int64, len(q))
 		for j, c := range q {
 			F := big.NewInt(1)
-			for _, pd := range pds {
+			for k, pd := range pds {
 				if i >= len(pd.Factors) || j >= len(pd.Factors[i]) {
 					return nil, errors.New("partial decryption has the wrong shape")
 				}
-				F.Mul(F, pd.Factors[i][j]).Mod(F, belenios.P)
+				f := pd.Factors[i][j]
+				if lambdas != nil {
+					f = new(big.Int).Exp(f, lambdas[k], belenios.P)
+				}
+				F.Mul(F, f).Mod(F, belenios.P)
 			}
 			inv := new(big.Int).ModInverse(F, belenios.P)
 			if inv == nil {

@@ -19,9 +19,9 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// OfficerRole is the role that runs elections. Torg has no election
-// officer role yet, so it is the municipality's administrator.
-const OfficerRole = identity.RoleAdmin
+// OfficerRole is the role that runs elections. The municipality's
+// administrator may too (as in the other modules' staff pages).
+const OfficerRole = identity.RoleElectionOfficer
 
 // Config tunes the pages.
 type Config struct {
@@ -44,11 +44,13 @@ type handlers struct {
 //	GET  /val                                  elections of the municipality (public)
 //	GET  /val/{uuid}                           an election: question, period, how it works, result once published
 //	GET  /val/{uuid}/stem                      the voting page (citizen, at the election's level)
-//	POST /val/{uuid}/stem                      cast a ballot (field val)
+//	POST /val/{uuid}/stem                      cast a ballot: ballot (made in the browser by static/ballot.js) or val (the server encrypts)
 //	GET  /val/{uuid}/tavle                     the bulletin board: trackers and the hash chain head
 //	GET  /val/{uuid}/{uuid}.bel                the record (Belenios 2.0 archive)
 //	GET  /val/{uuid}/tillitsvald/{token}       a trustee's page
-//	POST /val/{uuid}/tillitsvald/{token}       upload a public key (nokkel) or a partial decryption (dekryptering)
+//	POST /val/{uuid}/tillitsvald/{token}       upload a public key (nokkel), a file of the threshold key ceremony
+//	                                           (innhald, with steg), or a partial decryption (dekryptering)
+//	GET  /val/{uuid}/tillitsvald/{token}/{f}   threshold: certs.jsons (steps 3 and 5), the trustee's vinput (step 5)
 //	GET  /tilsett/val                          the officer's list and the form for a new referendum
 //	POST /tilsett/val                          create a referendum
 //	GET  /tilsett/val/{uuid}                   manage one: trustees, voters, open, close, publish
@@ -56,6 +58,9 @@ type handlers struct {
 //	POST /tilsett/val/{uuid}/veljarar          upload the voter list (file or text: veljarar)
 //	POST /tilsett/val/{uuid}/{act}             opne, lukk, publiser
 func Routes(mux *http.ServeMux, shell *web.Shell, svc *Service, id *identity.Service, cfg Config) error {
+	if err := shell.AddAsset(BallotScript, ballotJS); err != nil {
+		return err
+	}
 	pages, err := shell.Pages(templateFS, "templates/list.html", "templates/election.html", "templates/vote.html", "templates/voted.html",
 		"templates/board.html", "templates/trustee.html", "templates/staff_list.html", "templates/staff_election.html")
 	if err != nil {
@@ -74,7 +79,10 @@ func Routes(mux *http.ServeMux, shell *web.Shell, svc *Service, id *identity.Ser
 	mux.Handle("GET /val/{uuid}/{file}", shell.Handle(h.record))
 	mux.Handle("GET /val/{uuid}/tillitsvald/{token}", shell.Handle(h.trustee))
 	mux.Handle("POST /val/{uuid}/tillitsvald/{token}", shell.Handle(h.trusteePost))
-	staff := func(fn web.HandlerFunc) http.Handler { return shell.Handle(id.RequireStaff(fn, OfficerRole)) }
+	mux.Handle("GET /val/{uuid}/tillitsvald/{token}/{file}", shell.Handle(h.trusteeFile))
+	staff := func(fn web.HandlerFunc) http.Handler {
+		return shell.Handle(id.RequireStaff(fn, OfficerRole, identity.RoleAdmin))
+	}
 	mux.Handle("GET /tilsett/val", staff(h.staffList))
 	mux.Handle("POST /tilsett/val", staff(h.create))
 	mux.Handle("GET /tilsett/val/{uuid}", staff(h.staffElection))
@@ -97,7 +105,11 @@ func (h *handlers) citizen(next web.HandlerFunc) web.HandlerFunc {
 
 func actor(r *http.Request) audit.Entry {
 	c := web.From(r)
-	return audit.Entry{ActorID: c.User.Principal, ActorName: c.User.Name, Role: OfficerRole, RequestID: c.RequestID}
+	role := OfficerRole
+	if !c.User.Has(OfficerRole) {
+		role = identity.RoleAdmin
+	}
+	return audit.Entry{ActorID: c.User.Principal, ActorName: c.User.Name, Role: role, RequestID: c.RequestID}
 }
 
 // fieldError is one entry of an error summary.
@@ -268,8 +280,12 @@ func (h *handlers) renderVote(w http.ResponseWriter, r *http.Request, status int
 	for i := range v.E.Answers {
 		v.E.Answers[i].Checked = v.E.Answers[i].Value == choice
 	}
+	vv, err := h.withKit(r, e, v)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	return h.pages.Render(w, r, status, "vote", v)
+	return h.pages.Render(w, r, status, "vote", vv)
 }
 
 func (h *handlers) voteForm(w http.ResponseWriter, r *http.Request) error {
@@ -292,11 +308,19 @@ func (h *handlers) vote(w http.ResponseWriter, r *http.Request) error {
 	if !h.byVoter.Allow(c.Tenant.ID+" "+e.UUID+" "+c.User.Principal) || !h.byAddr.Allow(c.Tenant.ID+" "+web.LimitKey(r)) {
 		return errs.E(errs.TooMany, errs.Key("vote.error.too_many"))
 	}
-	choice := r.PostForm.Get(FieldChoice)
-	if choice == "" {
+	// A ballot made in the browser (static/ballot.js), or else the choice
+	// for the server to encrypt (the path without JavaScript).
+	ballot, choice := r.PostForm.Get(FieldBallot), r.PostForm.Get(FieldChoice)
+	var tr string
+	switch {
+	case ballot != "":
+		choice = ""
+		tr, err = h.svc.CastOwn(r.Context(), c.Tenant.ID, e.UUID, c.User.PID, []byte(ballot))
+	case choice == "":
 		return h.renderVote(w, r, http.StatusUnprocessableEntity, e, "", map[string]string{FieldChoice: "vote.error.choice_required"})
+	default:
+		tr, err = h.svc.CastFor(r.Context(), c.Tenant.ID, e.UUID, c.User.PID, choice)
 	}
-	tr, err := h.svc.CastFor(r.Context(), c.Tenant.ID, e.UUID, c.User.PID, choice)
 	if err != nil {
 		if fields, ok := formErr(err); ok {
 			return h.renderVote(w, r, http.StatusUnprocessableEntity, e, choice, fields)
@@ -308,7 +332,7 @@ func (h *handlers) vote(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return h.pages.Render(w, r, http.StatusOK, "voted", pageView{E: h.view(e), Tracker: tr, Ballots: n})
+	return h.pages.Render(w, r, http.StatusOK, "voted", votedView{pageView: pageView{E: h.view(e), Tracker: tr, Ballots: n}, InBrowser: ballot != ""})
 }
 
 // --- trustees ---
@@ -322,11 +346,34 @@ type trusteeView struct {
 	Saved   string
 	Record  string // file name of the record
 	Command string
+	// A threshold election: the step due for this trustee, how many
+	// trustees there are, and the file name of the trustee's vinput.
+	Step   string
+	N      int
+	Vinput string
+	// Message is a refusal that belongs to no field, in the page's language.
+	Message string
 }
 
 func (h *handlers) renderTrustee(w http.ResponseWriter, r *http.Request, status int, e *Election, t *Trustee, input string, fields map[string]string) error {
-	v := trusteeView{E: h.view(e), T: t, Field: fields, Input: input, Errors: summary(fields, FieldKey, FieldPartial),
-		Saved: r.URL.Query().Get("lagra"), Record: e.UUID + ".bel"}
+	return h.renderTrusteeMsg(w, r, status, e, t, input, fields, "")
+}
+
+func (h *handlers) renderTrusteeMsg(w http.ResponseWriter, r *http.Request, status int, e *Election, t *Trustee, input string, fields map[string]string, msg string) error {
+	v := trusteeView{E: h.view(e), T: t, Field: fields, Input: input, Errors: summary(fields, FieldKey, FieldPartial, FieldCeremony), Message: msg,
+		Saved: r.URL.Query().Get("lagra"), Record: e.UUID + ".bel", Vinput: "vinput-" + strconv.Itoa(t.Index) + ".json"}
+	if e.Threshold > 0 {
+		ts, err := h.svc.Trustees(r.Context(), e.Tenant, e.UUID)
+		if err != nil {
+			return err
+		}
+		for _, x := range ts {
+			if x.Index == t.Index {
+				t = x
+			}
+		}
+		v.T, v.N, v.Step = t, len(ts), CeremonyStep(e.Threshold, ts, t)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	return h.pages.Render(w, r, status, "trustee", v)
@@ -383,8 +430,11 @@ func (h *handlers) trusteePost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	field := FieldKey
-	if e.State != StateSetup {
+	switch {
+	case e.State != StateSetup:
 		field = FieldPartial
+	case e.Threshold > 0:
+		field = FieldCeremony
 	}
 	raw, err := upload(r, field)
 	if err != nil {
@@ -396,23 +446,70 @@ func (h *handlers) trusteePost(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(string(raw)) == "" {
 		return h.renderTrustee(w, r, http.StatusUnprocessableEntity, e, t, "", map[string]string{field: "vote.error.file_required"})
 	}
-	if field == FieldKey {
+	saved := field
+	switch field {
+	case FieldKey:
 		err = h.svc.SetTrusteeKey(r.Context(), e.Tenant, e.UUID, tok, raw)
-	} else {
+	case FieldCeremony:
+		saved = r.PostFormValue(FieldStep)
+		err = h.svc.SubmitStep(r.Context(), e.Tenant, e.UUID, tok, saved, raw)
+	default:
 		err = h.svc.SubmitPartial(r.Context(), e.Tenant, e.UUID, tok, raw)
 	}
 	if err != nil {
+		in := string(raw)
+		if len(in) > 20000 {
+			in = ""
+		}
 		if fields, ok := formErr(err); ok {
-			in := string(raw)
-			if len(in) > 20000 {
-				in = ""
-			}
 			return h.renderTrustee(w, r, http.StatusUnprocessableEntity, e, t, in, fields)
+		}
+		if field == FieldCeremony && (errs.Is(errs.Invalid, err) || errs.Is(errs.Conflict, err)) {
+			key, args, _ := errs.Public(err)
+			return h.renderTrusteeMessage(w, r, http.StatusConflict, e, t, in, key, args)
 		}
 		return err
 	}
-	http.Redirect(w, r, web.From(r).Tenant.Base+"val/"+e.UUID+"/tillitsvald/"+tok+"?lagra="+field, http.StatusSeeOther)
+	http.Redirect(w, r, web.From(r).Tenant.Base+"val/"+e.UUID+"/tillitsvald/"+tok+"?lagra="+saved, http.StatusSeeOther)
 	return nil
+}
+
+// renderTrusteeMessage renders the trustee page with a refusal that
+// belongs to no field (a file for a step that is not due).
+func (h *handlers) renderTrusteeMessage(w http.ResponseWriter, r *http.Request, status int, e *Election, t *Trustee, input, key string, args []any) error {
+	return h.renderTrusteeMsg(w, r, status, e, t, input, nil, h.shell.Catalog().T(i18n.Lang(web.From(r).Lang), key, args...))
+}
+
+// trusteeFile serves a threshold trustee's downloads: the certificates
+// (certs.jsons) and the trustee's own vinput.
+func (h *handlers) trusteeFile(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.get(r)
+	if err != nil {
+		return err
+	}
+	tok := r.PathValue("token")
+	t, err := h.svc.TrusteeByToken(r.Context(), e.Tenant, e.UUID, tok)
+	if err != nil {
+		return err
+	}
+	var b []byte
+	switch name := r.PathValue("file"); name {
+	case "certs.jsons":
+		b, err = h.svc.CertsFile(r.Context(), e.Tenant, e.UUID)
+	case "vinput-" + strconv.Itoa(t.Index) + ".json":
+		b, err = h.svc.Vinput(r.Context(), e.Tenant, e.UUID, tok)
+	default:
+		return web.NotFound()
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("file")+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	_, err = w.Write(b)
+	return err
 }
 
 // --- the officer ---
@@ -431,7 +528,7 @@ func (h *handlers) renderStaffList(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	v := staffListView{Form: f, Field: fields, High: f.Level == identity.LevelHigh,
-		Errors: summary(fields, FieldName, FieldDescription, FieldQuestion, FieldOpens, FieldCloses, FieldLevel)}
+		Errors: summary(fields, FieldName, FieldDescription, FieldQuestion, FieldOpens, FieldCloses, FieldLevel, FieldMode, FieldThreshold)}
 	for _, e := range all {
 		v.Elections = append(v.Elections, h.view(e))
 	}
@@ -449,7 +546,7 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := r.PostForm
 	f := ElectionForm{Name: p.Get(FieldName), Description: p.Get(FieldDescription), Question: p.Get(FieldQuestion), Blank: p.Get("blank") == "1",
-		Level: p.Get(FieldLevel), OpensAt: p.Get(FieldOpens), ClosesAt: p.Get(FieldCloses)}
+		Level: p.Get(FieldLevel), OpensAt: p.Get(FieldOpens), ClosesAt: p.Get(FieldCloses), Mode: p.Get(FieldMode), Threshold: p.Get(FieldThreshold)}
 	uuid, err := h.svc.Create(r.Context(), web.From(r).Tenant.ID, f, actor(r))
 	if err != nil {
 		if fields, ok := formErr(err); ok {
@@ -471,6 +568,7 @@ type staffView struct {
 	Form     map[string]string
 	Message  string // a refusal of open, close or publish, in the page's language
 	Done     string
+	Steps    map[int]string // threshold: the ceremony step due for each trustee, by index
 }
 
 func (h *handlers) renderStaff(w http.ResponseWriter, r *http.Request, status int, form map[string]string, fields map[string]string, msg string, args []any) error {
@@ -496,6 +594,12 @@ func (h *handlers) renderStaff(w http.ResponseWriter, r *http.Request, status in
 	}
 	v := staffView{E: h.view(e), Trustees: ts, Voters: n, Board: bd, Field: fields, Form: form, Message: text,
 		Errors: summary(fields, FieldTrusteeName, FieldTrusteeEmail, FieldVoters), Done: r.URL.Query().Get("gjort")}
+	if e.Threshold > 0 {
+		v.Steps = map[int]string{}
+		for _, t := range ts {
+			v.Steps[t.Index] = CeremonyStep(e.Threshold, ts, t)
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	return h.pages.Render(w, r, status, "staff_election", v)
 }

@@ -8,16 +8,32 @@ import (
 	"github.com/torg-ekommune/torg/internal/election/belenios"
 )
 
-// DecryptRecord is the trustee's side of the count, run on the trustee's
-// own computer by `torg election trustee decrypt`: it verifies the record
-// downloaded from the election's page (every ballot, the encrypted
-// tally), finds the trustee's key among the election's trustees, and
-// returns the partial decryption of the tally to upload (canonical JSON).
+// DecryptRecord is a Single trustee's side of the count, run on the
+// trustee's own computer by `torg election trustee decrypt`: it verifies
+// the record downloaded from the election's page (every ballot, the
+// encrypted tally), finds the trustee's key among the election's
+// trustees, and returns the partial decryption of the tally to upload
+// (canonical JSON).
 func DecryptRecord(privKey, record []byte, rnd io.Reader) ([]byte, error) {
 	k, err := ParsePrivateKey(privKey)
 	if err != nil {
 		return nil, err
 	}
+	return decryptRecord(k, record, rnd)
+}
+
+// DecryptRecordThreshold is the same for a threshold trustee: the key is
+// the seed file of step 1 with the .dkey (or the voutput) of step 5. Only
+// the threshold number of trustees need to do it.
+func DecryptRecordThreshold(seed, dkey, record []byte, rnd io.Reader) ([]byte, error) {
+	k, err := openShare(string(seed), dkey)
+	if err != nil {
+		return nil, err
+	}
+	return decryptRecord(k, record, rnd)
+}
+
+func decryptRecord(k *PrivateKey, record []byte, rnd io.Reader) ([]byte, error) {
 	a, err := belenios.ParseArchive(record)
 	if err != nil {
 		return nil, fmt.Errorf("record: %w", err)
@@ -37,6 +53,11 @@ func DecryptRecord(privKey, record []byte, rnd io.Reader) ([]byte, error) {
 	mine := false
 	for _, t := range ts {
 		mine = mine || (t.Single != nil && t.Single.PublicKey.Cmp(k.Pub) == 0)
+		if t.Pedersen != nil {
+			for _, vk := range t.Pedersen.VerificationKeys {
+				mine = mine || vk.PublicKey.Cmp(k.Pub) == 0
+			}
+		}
 	}
 	if !mine {
 		return nil, errors.New("this key is not one of the election's trustee keys")

@@ -4,20 +4,36 @@
 //
 // # The sequence
 //
-//  1. An election officer (for now staff with identity.RoleAdmin) creates
-//     a referendum: one question with answers, blank allowed or not, the
-//     ID-porten level voters sign in at, opening and closing time
-//     (Service.Create; state "setup").
-//  2. The officer names 1 to MaxTrustees trustees. Each gets a link of
-//     their own; on their own computer they run `torg election trustee
-//     keygen`, keep the private key and upload the public key file on
-//     that page (Service.SetTrusteeKey checks its proof of knowledge). The
-//     server never holds a private key.
+//  1. An election officer (staff with identity.RoleElectionOfficer, or
+//     the administrator) creates a referendum: one question with answers,
+//     blank allowed or not, the ID-porten level voters sign in at, opening
+//     and closing time, and how the trustees hold the decryption key
+//     (Service.Create; state "setup"): each a full key ("Single": every
+//     trustee must decrypt), or a share of it with a threshold t of n
+//     (Belenios' "Pedersen" protocol: any t of the n decrypt).
+//  2. The officer names 1 to MaxTrustees trustees (2 to MaxTrustees with
+//     a threshold). Each gets a link of their own and works on their own
+//     computer with `torg election trustee`; the server never holds a
+//     private key. Single: they run `keygen`, keep the private key and
+//     upload the public key file (Service.SetTrusteeKey checks its proof
+//     of knowledge). Threshold, the rounds of Belenios' key ceremony
+//     (Service.SubmitStep; the trustee page says which is due and the
+//     exact command): every trustee uploads a certificate (step 1,
+//     `threshold-keygen`); once all have, each downloads the certificates
+//     and uploads a polynomial (step 3, `polynomial`): coefficients signed,
+//     a share for each trustee encrypted to that trustee; once all have,
+//     each downloads the vinput the server routes to them (step 4) and
+//     uploads a voutput (step 5, `voutput`), after checking every share
+//     against its sender's coefficients. The server checks every
+//     signature and proof it can: certificates, coefficients, that each
+//     share's public key matches the coefficients, its proof of knowledge.
 //  3. The officer uploads the voter list, one fødselsnummer a line
 //     (Service.SetVoters), and opens the election (Service.Open): a
 //     voting credential is made for each voter, the election key is the
-//     product of the trustees' keys, and the Setup event starts the
-//     record (state "open").
+//     product of the trustees' keys (threshold: of the coefficients g^a_i0;
+//     the trustees list is one Pedersen block whose verification keys are
+//     the shares'), and the Setup event starts the record (state "open").
+//     With a threshold every round must be complete.
 //  4. A voter signs in through ID-porten and votes between the opening
 //     and the closing time (server clock). Each ballot is checked as
 //     belenios-tool checks it (canonical form, this election, eligible
@@ -30,20 +46,26 @@
 //     ballot of each credential (state "closed").
 //  6. Each trustee downloads the record, runs `torg election trustee
 //     decrypt` locally and uploads the partial decryption, whose proofs
-//     are checked (Service.SubmitPartial). With the last one the result
-//     is computed and the Result event added (state "tallied").
+//     are checked (Service.SubmitPartial). With the last one (threshold:
+//     the t-th) the result is computed, the threshold factors combined
+//     with Lagrange coefficients as Belenios does, and the Result event
+//     added (state "tallied").
 //  7. The officer publishes (Service.Publish): the result and the whole
 //     record, UUID.bel, canonical Belenios 2.0 bytes that
 //     `belenios-tool election verify` accepts (state "published").
 //
 // # What the server knows
 //
-// The voting credential is made and kept by the server, because this
-// slice casts ballots on the voter's behalf (the path without
-// JavaScript): the server sees the voter's choice while it encrypts the
-// ballot, and could in principle cast a ballot for a voter. The pages say
-// so. An in-browser encryption path and a credential authority apart from
-// the server would remove both; they are not built yet.
+// The voting credential is made and kept by the server. With JavaScript
+// the voting page encrypts and signs the ballot in the voter's browser
+// (static/ballot.js, see jsballot.go): the page gives the signed-in voter,
+// and no one else, their credential, and only the ballot is posted, so the
+// server never sees the choice. Because the server made the credential, it
+// could in principle still cast a ballot for the voter. Without JavaScript,
+// or when the script fails, the server encrypts on the voter's behalf
+// (CastFor) and sees the choice while it does; the pages say which way was
+// used. A credential authority apart from the server would remove the
+// remaining trust; it is not built yet.
 //
 // The record (events and members) is append-only in vote_events and
 // vote_data; its hash chain head is shown on the bulletin board as it
@@ -134,6 +156,10 @@ type Election struct {
 	State       string
 	Result      [][]int64 // once tallied
 	CreatedAt   time.Time
+	// Threshold is how many trustees must decrypt when they hold shares
+	// of the key (Belenios' Pedersen protocol); 0 when each holds a full
+	// key and all must decrypt.
+	Threshold int
 }
 
 // Trustee is a trustee of an election.
@@ -145,6 +171,9 @@ type Trustee struct {
 	HasKey     bool
 	PublicKey  string // the uploaded key file, canonical JSON
 	HasPartial bool
+	// The key ceremony of a threshold election (canonical JSON, "" until
+	// uploaded): the certificate, the polynomial and the voutput.
+	Cert, Polynomial, Voutput string
 }
 
 // Service runs the elections of every municipality. It is safe for
@@ -179,7 +208,15 @@ type ElectionForm struct {
 	Level       string
 	OpensAt     string // "2006-01-02T15:04", Europe/Oslo
 	ClosesAt    string
+	Mode        string // ModeSingle (also "") or ModeThreshold
+	Threshold   string // with ModeThreshold: how many trustees must decrypt, 1 to MaxTrustees
 }
+
+// How the trustees hold the key (ElectionForm.Mode).
+const (
+	ModeSingle    = "single"
+	ModeThreshold = "threshold"
+)
 
 // Form field names of ElectionForm, as the page posts them.
 const (
@@ -189,6 +226,8 @@ const (
 	FieldOpens       = "opnar"
 	FieldCloses      = "stengjer"
 	FieldLevel       = "niva"
+	FieldMode        = "nokkelmodus"
+	FieldThreshold   = "terskel"
 )
 
 var oslo = func() *time.Location {
@@ -267,6 +306,22 @@ func (s *Service) Create(ctx context.Context, tenant string, f ElectionForm, act
 			fields[FieldQuestion] = "vote.error.answers"
 		}
 	}
+	threshold := 0
+	switch f.Mode = strings.TrimSpace(f.Mode); f.Mode {
+	case "", ModeSingle:
+		f.Mode = ModeSingle
+	case ModeThreshold:
+		t, err := strconv.Atoi(strings.TrimSpace(f.Threshold))
+		switch {
+		case err != nil:
+			fields[FieldThreshold] = "vote.error.threshold_number"
+		case t < 1 || t > MaxTrustees:
+			fields[FieldThreshold] = "vote.error.threshold_range"
+		}
+		threshold = t
+	default:
+		fields[FieldMode] = "vote.error.mode"
+	}
 	if len(fields) > 0 {
 		return "", errs.E(op, errs.Invalid, errs.Key("vote.error.form"), fields)
 	}
@@ -277,11 +332,15 @@ func (s *Service) Create(ctx context.Context, tenant string, f ElectionForm, act
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO vote_elections (tenant_id, uuid, name, description, questions, level, opens_at, closes_at,
-			state, election_json, archive_time, result, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 0, '', $10, $11)`,
-			tenant, uuid, f.Name, f.Description, string(qs), f.Level, opens.UTC(), closes.UTC(), StateSetup, actor.ActorID, now); err != nil {
+			state, election_json, archive_time, result, created_by, created_at, threshold) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 0, '', $10, $11, $12)`,
+			tenant, uuid, f.Name, f.Description, string(qs), f.Level, opens.UTC(), closes.UTC(), StateSetup, actor.ActorID, now, threshold); err != nil {
 			return err
 		}
-		return s.log(ctx, tx, tenant, actor, "vote.create", uuid, f.Name)
+		detail := f.Name
+		if threshold > 0 {
+			detail = "threshold " + strconv.Itoa(threshold) + ": " + f.Name
+		}
+		return s.log(ctx, tx, tenant, actor, "vote.create", uuid, detail)
 	})
 	if err != nil {
 		return "", errs.E(op, err)
@@ -302,12 +361,12 @@ func (s *Service) log(ctx context.Context, tx *sql.Tx, tenant string, actor audi
 
 type rowScanner interface{ Scan(...any) error }
 
-const electionCols = `uuid, name, description, questions, level, opens_at, closes_at, state, result, created_at`
+const electionCols = `uuid, name, description, questions, level, opens_at, closes_at, state, result, created_at, threshold`
 
 func scanElection(tenant string, r rowScanner) (*Election, error) {
 	e := &Election{Tenant: tenant}
 	var qs, result string
-	if err := r.Scan(&e.UUID, &e.Name, &e.Description, &qs, &e.Level, &e.OpensAt, &e.ClosesAt, &e.State, &result, &e.CreatedAt); err != nil {
+	if err := r.Scan(&e.UUID, &e.Name, &e.Description, &qs, &e.Level, &e.OpensAt, &e.ClosesAt, &e.State, &result, &e.CreatedAt, &e.Threshold); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(qs), &e.Questions); err != nil {
@@ -411,16 +470,22 @@ func (s *Service) AddTrustee(ctx context.Context, tenant, uuid, name, email stri
 		if _, err := s.lockState(ctx, tx, op, tenant, uuid, StateSetup); err != nil {
 			return err
 		}
-		var n int
+		var n, started int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM vote_trustees WHERE tenant_id = $1 AND uuid = $2`, tenant, uuid).Scan(&n); err != nil {
 			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM vote_trustees WHERE tenant_id = $1 AND uuid = $2 AND polynomial <> ''`, tenant, uuid).Scan(&started); err != nil {
+			return err
+		}
+		if started > 0 {
+			return errs.E(op, errs.Conflict, errs.Key("vote.error.ceremony_started"))
 		}
 		if n >= MaxTrustees {
 			return errs.E(op, errs.Invalid, errs.Key("vote.error.too_many_trustees"), []any{MaxTrustees})
 		}
 		t.Index = n + 1
-		if _, err := tx.ExecContext(ctx, `INSERT INTO vote_trustees (tenant_id, uuid, idx, name, email, token, public_key, partial)
-			VALUES ($1, $2, $3, $4, $5, $6, '', '')`, tenant, uuid, t.Index, t.Name, t.Email, t.Token); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO vote_trustees (tenant_id, uuid, idx, name, email, token, public_key, partial, cert, polynomial, voutput)
+			VALUES ($1, $2, $3, $4, $5, $6, '', '', '', '', '')`, tenant, uuid, t.Index, t.Name, t.Email, t.Token); err != nil {
 			return err
 		}
 		return s.log(ctx, tx, tenant, actor, "vote.trustee_add", uuid, "trustee "+strconv.Itoa(t.Index)+": "+name)
@@ -439,7 +504,8 @@ func (s *Service) Trustees(ctx context.Context, tenant, uuid string) ([]*Trustee
 type queryFn func(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 
 func (s *Service) trustees(ctx context.Context, query queryFn, tenant, uuid string) ([]*Trustee, error) {
-	rows, err := query(ctx, `SELECT idx, name, email, token, public_key, partial FROM vote_trustees WHERE tenant_id = $1 AND uuid = $2 ORDER BY idx`, tenant, uuid)
+	rows, err := query(ctx, `SELECT idx, name, email, token, public_key, partial, cert, polynomial, voutput FROM vote_trustees
+		WHERE tenant_id = $1 AND uuid = $2 ORDER BY idx`, tenant, uuid)
 	if err != nil {
 		return nil, errs.E(errs.Op("vote.Trustees"), err)
 	}
@@ -448,7 +514,7 @@ func (s *Service) trustees(ctx context.Context, query queryFn, tenant, uuid stri
 	for rows.Next() {
 		t := &Trustee{}
 		var partial string
-		if err := rows.Scan(&t.Index, &t.Name, &t.Email, &t.Token, &t.PublicKey, &partial); err != nil {
+		if err := rows.Scan(&t.Index, &t.Name, &t.Email, &t.Token, &t.PublicKey, &partial, &t.Cert, &t.Polynomial, &t.Voutput); err != nil {
 			return nil, errs.E(errs.Op("vote.Trustees"), err)
 		}
 		t.HasKey, t.HasPartial = t.PublicKey != "", partial != ""
@@ -488,8 +554,12 @@ func (s *Service) SetTrusteeKey(ctx context.Context, tenant, uuid, token string,
 	}
 	canon := string(belenios.MarshalTrusteePublicKey(k))
 	return wrap(op, s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.lockState(ctx, tx, op, tenant, uuid, StateSetup); err != nil {
+		e, err := s.lockState(ctx, tx, op, tenant, uuid, StateSetup)
+		if err != nil {
 			return err
+		}
+		if e.Threshold > 0 {
+			return errs.E(op, errs.Conflict, errs.Key("vote.error.not_single"))
 		}
 		var dup int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM vote_trustees WHERE tenant_id = $1 AND uuid = $2 AND public_key = $3 AND idx <> $4`,
@@ -638,7 +708,18 @@ func (s *Service) Open(ctx context.Context, tenant, uuid string, actor audit.Ent
 		}
 		var trustees []belenios.Trustee
 		y := big.NewInt(1)
+		if e.Threshold > 0 {
+			tp, err := thresholdParams(op, e.Threshold, ts)
+			if err != nil {
+				return err
+			}
+			trustees = append(trustees, belenios.Trustee{Pedersen: tp.params})
+			y = tp.y
+		}
 		for _, t := range ts {
+			if e.Threshold > 0 {
+				break
+			}
 			if !t.HasKey {
 				return errs.E(op, errs.Invalid, errs.Key("vote.error.key_missing"), []any{t.Name})
 			}
