@@ -14,8 +14,9 @@ import (
 // the transaction that records the letter, so what it writes (a queued
 // e-mail, a shipment to a digital mailbox) happens if and only if the
 // letter exists; it returns the delivery status ("queued", "delivered" or
-// "failed") and a short detail for the case view. A digital-mailbox or
-// SvarUt-style channel with print fallback implements the same interface.
+// "failed") and a short detail for the case view. A channel that ships
+// later (SvarUt, the digital mailbox with print fallback) returns "queued"
+// and updates the letter's status from its worker.
 type Channel interface {
 	Name() string
 	Deliver(ctx context.Context, tx *sql.Tx, c Case, m Message) (status, detail string, err error)

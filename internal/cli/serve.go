@@ -67,6 +67,10 @@ func serve(env Env, args []string, isDemo bool) error {
 			ln.Close()
 			return fmt.Errorf("seed demo residents: %w", err)
 		}
+		if err := srv.Panels.SeedDemo(ctx, demo.Number); err != nil {
+			ln.Close()
+			return fmt.Errorf("seed demo panel: %w", err)
+		}
 		if err := demo.SeedArchive(ctx, srv.Archive, srv.Blobs); err != nil {
 			ln.Close()
 			return fmt.Errorf("seed demo archive: %w", err)

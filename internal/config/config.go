@@ -34,6 +34,10 @@ type Config struct {
 	StaffIssuer, StaffClientID, StaffClientSecret       string
 
 	SMTPAddr, SMTPFrom, SMTPUsername, SMTPPassword string
+	// SvarUtURL, when set, turns on the digital-mailbox channel for letters
+	// (cases.SvarUt, with print fallback); the integration id and password
+	// go with each shipment.
+	SvarUtURL, SvarUtIntegrationID, SvarUtIntegrationPassword string
 
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed when finding a client's address.
@@ -102,6 +106,9 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 			spec{"smtp-from", "TORG_SMTP_FROM", "Torg <noreply@torg.invalid>", "sender address of e-mail"},
 			spec{"smtp-username", "TORG_SMTP_USERNAME", "", "SMTP user name (AUTH PLAIN, over TLS only)"},
 			spec{"smtp-password", "TORG_SMTP_PASSWORD", "", "SMTP password"},
+			spec{"svarut-url", "TORG_SVARUT_URL", "", "SvarUt-style endpoint that delivers letters to digital mailboxes, with print fallback (https); empty: letters go to Min side with an e-mail notice"},
+			spec{"svarut-integration-id", "TORG_SVARUT_INTEGRATION_ID", "", "Fiks integration id, sent as IntegrasjonId"},
+			spec{"svarut-integration-password", "TORG_SVARUT_INTEGRATION_PASSWORD", "", "Fiks integration password, sent as IntegrasjonPassord"},
 			spec{"trusted-proxies", "TORG_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is trusted, e.g. 10.0.0.0/8"},
 			spec{"metrics-token", "TORG_METRICS_TOKEN", "", "bearer token for /metrics (empty: /metrics answers loopback clients only)"},
 			spec{"max-body", "TORG_MAX_BODY", "10485760", "largest request body in bytes"},
@@ -208,6 +215,16 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 		}
 		c.SMTPUsername, _ = get("smtp-username")
 		c.SMTPPassword, _ = get("smtp-password")
+		if v, label := get("svarut-url"); v != "" {
+			u, err := url.Parse(v)
+			loopback := err == nil && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1")
+			if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && loopback) {
+				errs = append(errs, &Error{Setting: label, Value: v, Accept: "an https URL, e.g. https://svarut.ks.no/api/v2/kontoer/KONTO-ID/forsendelser/"})
+			}
+			c.SvarUtURL = v
+		}
+		c.SvarUtIntegrationID, _ = get("svarut-integration-id")
+		c.SvarUtIntegrationPassword, _ = get("svarut-integration-password")
 		if v, label := get("trusted-proxies"); v != "" {
 			for _, part := range strings.Split(v, ",") {
 				part = strings.TrimSpace(part)

@@ -60,6 +60,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/notify"
 	"github.com/torg-ekommune/torg/internal/notify/smtptest"
 	"github.com/torg-ekommune/torg/internal/outbox"
+	"github.com/torg-ekommune/torg/internal/panels"
 	"github.com/torg-ekommune/torg/internal/politics"
 	"github.com/torg-ekommune/torg/internal/politics/oparl"
 	"github.com/torg-ekommune/torg/internal/receipt"
@@ -71,7 +72,7 @@ import (
 
 // Schemas lists every module's migrations in the order they are applied.
 func Schemas() []db.Schema {
-	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema, innsyn.Schema, dialogue.Schema, surveys.Schema, vote.Schema}
+	return []db.Schema{tenant.Schema, audit.Schema, identity.Schema, outbox.Schema, notify.Schema, forms.Schema, catalog.Schema, feedback.Schema, api.Schema, archive.Schema, cases.Schema, politics.Schema, initiatives.Schema, innsyn.Schema, dialogue.Schema, surveys.Schema, panels.Schema, vote.Schema}
 }
 
 // Catalog loads every module's messages.
@@ -98,6 +99,7 @@ func Catalog() (*i18n.Catalog, error) {
 		func() error { return cat.AddFS(innsyn.Messages()) },
 		func() error { return cat.AddFS(dialogue.Messages()) },
 		func() error { return cat.AddFS(surveys.Messages()) },
+		func() error { return cat.AddFS(panels.Messages()) },
 		func() error { return cat.AddFS(vote.Messages()) },
 		func() error {
 			for l, m := range nin.Messages {
@@ -150,6 +152,8 @@ type Server struct {
 	Dialogue *dialogue.Service
 	// Surveys is questionnaires, employee surveys and their results.
 	Surveys *surveys.Service
+	// Panels is the citizens' panel (innbyggjarpanel).
+	Panels *panels.Service
 	// Vote is verifiable elections and referendums.
 	Vote *vote.Service
 	Mail *notify.Queue
@@ -239,8 +243,21 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	s.Archive = archive.New(d, s.Audit)
-	s.Cases = cases.New(d, s.Audit, cases.ArchiveRecord{Archive: s.Archive}, s.Outbox,
-		cases.MinSide{Mail: s.Mail, Link: func(c cases.Case) string { return s.tenantURL(c.Tenant) + "min-side/saker/" + c.ID }})
+	minSide := cases.MinSide{Mail: s.Mail, Link: func(c cases.Case) string { return s.tenantURL(c.Tenant) + "min-side/saker/" + c.ID }}
+	channels := []cases.Channel{minSide}
+	if cfg.SvarUtURL != "" {
+		svarut, err := cases.NewSvarUt(d, s.Audit, cases.SvarUtConfig{URL: cfg.SvarUtURL, Client: &http.Client{Timeout: time.Minute},
+			IntegrationID: cfg.SvarUtIntegrationID, IntegrationPassword: cfg.SvarUtIntegrationPassword,
+			MunicipalityName: s.municipalityName, Log: s.Log.With("component", "svarut")})
+		if err != nil {
+			return nil, err
+		}
+		// The digital mailbox is the default channel; Min side stays
+		// selectable.
+		channels = []cases.Channel{svarut, minSide}
+		s.background = append(s.background, svarut.Run)
+	}
+	s.Cases = cases.New(d, s.Audit, cases.ArchiveRecord{Archive: s.Archive}, s.Outbox, channels...)
 	intake := &cases.Intake{Cases: s.Cases, Forms: s.Forms, Blobs: s.Blobs, Route: s.route, MunicipalityName: s.municipalityName}
 	intake.Subscribe(s.Outbox)
 	if err := cases.Routes(router.Mux, shell, s.Cases, s.Identity); err != nil {
@@ -250,6 +267,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	if err := cases.RegisterRoutes(router.Mux, shell, s.Cases, s.Identity, s.Blobs); err != nil {
+		return nil, err
+	}
+	if err := cases.PrintRoutes(router.Mux, shell, s.Cases, s.Identity); err != nil {
 		return nil, err
 	}
 	if err := archive.PublicRoutes(router.Mux, shell, s.Archive, s.Blobs); err != nil {
@@ -278,6 +298,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	s.Surveys = surveys.New(d, s.Audit, s.Mail, surveys.Config{})
 	if err := surveys.Routes(router.Mux, shell, s.Surveys, s.Identity, cfg.PublicURL); err != nil {
+		return nil, err
+	}
+	// The initiatives' population register tells who is a resident.
+	s.Panels = panels.New(d, s.Audit, s.Surveys, s.Initiatives.Register(), panels.Config{})
+	if err := panels.Routes(router.Mux, shell, s.Panels, s.Identity, cfg.PublicURL); err != nil {
 		return nil, err
 	}
 	s.Vote = vote.New(d, s.Audit)

@@ -248,12 +248,16 @@ func (s *Service) check(ctx context.Context, tenant string, sv Survey, resp Resp
 		}
 		return s.db.QueryRowContext(ctx, q, args...)
 	}
-	if sv.Audience == AudienceList {
+	if sv.Audience == AudienceList || sv.Audience == AudiencePanel {
 		if !ValidToken(resp.Token) {
 			return errs.E(errs.Invalid, errs.Key("surveys.error.token"))
 		}
 		var answered bool
-		err := query(`SELECT answered FROM surveys_invites WHERE tenant_id = $1 AND survey_id = $2 AND token_hash = $3`, tenant, sv.ID, tokenHash(resp.Token)).Scan(&answered)
+		table := "surveys_invites"
+		if sv.Audience == AudiencePanel {
+			table = "surveys_panel_invites"
+		}
+		err := query(`SELECT answered FROM `+table+` WHERE tenant_id = $1 AND survey_id = $2 AND token_hash = $3`, tenant, sv.ID, tokenHash(resp.Token)).Scan(&answered)
 		if err == sql.ErrNoRows {
 			return errs.E(errs.Invalid, errs.Key("surveys.error.token"))
 		}
@@ -468,8 +472,23 @@ func (s *Service) Answer(ctx context.Context, tenant, survey string, resp Respon
 // it. It writes no audit entry, on purpose: that would give the answer an
 // exact time and an actor.
 func (s *Service) store(ctx context.Context, tx *sql.Tx, tenant string, sv Survey, qs []Question, resp Respondent, given []Given) (string, error) {
-	email := ""
+	email, stratum := "", ""
 	switch {
+	case sv.Audience == AudiencePanel:
+		h := tokenHash(resp.Token)
+		if err := tx.QueryRowContext(ctx, `SELECT stratum FROM surveys_panel_invites WHERE tenant_id = $1 AND survey_id = $2 AND token_hash = $3`, tenant, sv.ID, h).Scan(&stratum); err != nil {
+			if err == sql.ErrNoRows {
+				return "", errs.E(errs.Invalid, errs.Key("surveys.error.token"))
+			}
+			return "", err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE surveys_panel_invites SET answered = TRUE WHERE tenant_id = $1 AND survey_id = $2 AND token_hash = $3 AND answered = FALSE`, tenant, sv.ID, h)
+		if err != nil {
+			return "", err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return "", errs.E(errs.Conflict, errs.Key("surveys.error.answered"))
+		}
 	case sv.Audience == AudienceList:
 		h := tokenHash(resp.Token)
 		if err := tx.QueryRowContext(ctx, `SELECT email FROM surveys_invites WHERE tenant_id = $1 AND survey_id = $2 AND token_hash = $3`, tenant, sv.ID, h).Scan(&email); err != nil {
@@ -493,7 +512,7 @@ func (s *Service) store(ctx context.Context, tx *sql.Tx, tenant string, sv Surve
 	}
 	id := newID()
 	day := s.db.Now().In(oslo).Format("2006-01-02")
-	if _, err := tx.ExecContext(ctx, `INSERT INTO surveys_responses (tenant_id, survey_id, id, day) VALUES ($1, $2, $3, $4)`, tenant, sv.ID, id, day); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO surveys_responses (tenant_id, survey_id, id, day, stratum) VALUES ($1, $2, $3, $4, $5)`, tenant, sv.ID, id, day, stratum); err != nil {
 		return "", err
 	}
 	if !sv.Anonymous {
@@ -509,6 +528,11 @@ func (s *Service) store(ctx context.Context, tx *sql.Tx, tenant string, sv Surve
 	bump := func(q string, item, choice int) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO surveys_counts (tenant_id, survey_id, question_id, item, choice, n) VALUES ($1, $2, $3, $4, $5, 1)
 			ON CONFLICT (tenant_id, survey_id, question_id, item, choice) DO UPDATE SET n = surveys_counts.n + 1`, tenant, sv.ID, q, item, choice)
+		if err != nil || sv.Audience != AudiencePanel {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO surveys_strata_counts (tenant_id, survey_id, stratum, question_id, item, choice, n) VALUES ($1, $2, $3, $4, $5, $6, 1)
+			ON CONFLICT (tenant_id, survey_id, stratum, question_id, item, choice) DO UPDATE SET n = surveys_strata_counts.n + 1`, tenant, sv.ID, stratum, q, item, choice)
 		return err
 	}
 	if err := bump("", -1, -1); err != nil {

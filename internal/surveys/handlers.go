@@ -151,6 +151,8 @@ func respondent(r *http.Request, token string) Respondent {
 // statement returns the key of the anonymity statement of sv.
 func statement(sv Survey) string {
 	switch {
+	case sv.Audience == AudiencePanel:
+		return "surveys.answer.anonymous_panel"
 	case sv.Anonymous && sv.Audience == AudienceList:
 		return "surveys.answer.anonymous_list"
 	case sv.Anonymous && sv.OneAnswer:

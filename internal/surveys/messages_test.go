@@ -40,7 +40,7 @@ func TestKeysExist(t *testing.T) {
 	for _, s := range []string{surveys.StatusDraft, surveys.StatusOpen, surveys.StatusClosed} {
 		keys = append(keys, "surveys.status."+s)
 	}
-	for _, a := range []string{surveys.AudienceOpen, surveys.AudienceList} {
+	for _, a := range []string{surveys.AudienceOpen, surveys.AudienceList, surveys.AudiencePanel} {
 		keys = append(keys, "surveys.audience."+a)
 	}
 	for _, n := range []string{"lagra", "opna", "lukka", "sendt", "sletta"} {

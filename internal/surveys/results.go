@@ -319,3 +319,10 @@ func (s *Service) texts(ctx context.Context, tenant, survey, q string, limit int
 	}
 	return out, rows.Err()
 }
+
+// Suppress returns which of a breakdown's groups, given their sizes, are
+// hidden: each with fewer than MinGroup, and then the next smallest until
+// the hidden ones together hold at least MinGroup, so that none can be
+// worked out from a total. Other modules that show breakdowns of survey
+// answers (the citizens' panel) use the same rule.
+func Suppress(sizes []int64) []bool { return suppress(sizes) }

@@ -491,11 +491,15 @@ func columns(t *testing.T, e env, table string) []string {
 func TestAnonymousColumns(t *testing.T) {
 	each(t, func(t *testing.T, e env) {
 		for table, want := range map[string]string{
-			"surveys_responses": "tenant_id survey_id id day",
-			"surveys_answers":   "tenant_id survey_id response_id question_id item choice text",
-			"surveys_counts":    "tenant_id survey_id question_id item choice n",
-			"surveys_markers":   "tenant_id survey_id person_key",
-			"surveys_cross":     "tenant_id survey_id bg_question bg_choice question_id item choice n",
+			// stratum: a panel response's background cell (age group and
+			// area, e.g. "a30|Sentrum"), a group and never a person; '' for
+			// other surveys. Results weighted by it hide groups under MinGroup.
+			"surveys_responses":     "tenant_id survey_id id day stratum",
+			"surveys_strata_counts": "tenant_id survey_id stratum question_id item choice n",
+			"surveys_answers":       "tenant_id survey_id response_id question_id item choice text",
+			"surveys_counts":        "tenant_id survey_id question_id item choice n",
+			"surveys_markers":       "tenant_id survey_id person_key",
+			"surveys_cross":         "tenant_id survey_id bg_question bg_choice question_id item choice n",
 		} {
 			if got := strings.Join(columns(t, e, table), " "); got != want {
 				t.Errorf("%s has columns %q, want %q", table, got, want)

@@ -43,6 +43,18 @@
 // single-choice or scale answer, the other choices of the same response.
 // Aggregating the answers instead took seconds at 100,000 responses.
 //
+// # Panel surveys
+//
+// A survey with audience AudiencePanel is sent by another module (the
+// citizens' panel) to its members with SendPanel: each gets a personal
+// single-use link by e-mail, as for a list, but the invitation holds an
+// opaque recipient key and the member's background cell (a "stratum",
+// e.g. "30-44|Sentrum") instead of the address. The response stores the
+// stratum, never the recipient, and counters per stratum
+// (surveys_strata_counts, StrataCounts) let the panel weight the results.
+// A panel survey is always anonymous. RevokePanel deletes a recipient's
+// invitations when they leave the panel.
+//
 // Other modules can use the service directly (e.g. a satisfaction
 // question, a citizens' panel): every exported method documents its
 // errors.
@@ -104,6 +116,9 @@ const (
 const (
 	AudienceOpen = "open" // a link anyone may use
 	AudienceList = "list" // personal single-use links sent by e-mail
+	// AudiencePanel is a citizens' panel: personal single-use links sent
+	// by another module to its members (SendPanel), always anonymous.
+	AudiencePanel = "panel"
 )
 
 // Limits.
@@ -270,6 +285,9 @@ func (f *SurveyForm) clean(fields map[string]string) {
 	case AudienceOpen:
 	case AudienceList:
 		f.OneAnswer = true // a personal link is single-use
+	case AudiencePanel:
+		f.OneAnswer = true
+		f.Anonymous = true // the panel's promise: answers without the person
 	default:
 		fields[FieldAudience] = "surveys.error.audience"
 	}

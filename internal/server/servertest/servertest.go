@@ -206,6 +206,7 @@ var TenantGETRoutes = []string{"", "min-side", "tilsett", "logget-ut", "tema.css
 	"politikk", "politikk/folkevalgte", "politikk/organ/kommunestyret", "politikk/moter", "politikk/moter.ics", "politikk/mote/x",
 	"politikk/person/x", "politikk/person/x/kontakt", "politikk/person/x/kontakt/sendt", "politikk/dokument/x", "politikk/dokument/x/last-ned",
 	"tilsett/politikk", "tilsett/politikk/mote/ny", "tilsett/politikk/mote/x", "tilsett/politikk/sak/x",
+	"innbyggerpanel", "tilsett/innbyggerpanel", "tilsett/saker/utskrift", "tilsett/saker/utskrift/x/brev.pdf",
 	"initiativ", "initiativ/nytt", "initiativ/0123456789abcdef", "initiativ/0123456789abcdef/forpliktingar", "initiativ/0123456789abcdef/forpliktingar.json",
 	"initiativ/0123456789abcdef/forpliktingar.csv", "initiativ/0123456789abcdef/forpliktingar?kode=x", "tilsett/initiativ", "tilsett/initiativ/0123456789abcdef",
 	"politikk/saker", "politikk/sak/x", "politikk/sak/x.atom", "politikk/organ/kommunestyret.atom", "politikk/sak/x/folg",
