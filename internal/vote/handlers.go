@@ -520,6 +520,8 @@ type staffListView struct {
 	Errors    []fieldError
 	Field     map[string]string
 	High      bool
+	// MaxAnswers is the most answers a question may have.
+	MaxAnswers int
 }
 
 func (h *handlers) renderStaffList(w http.ResponseWriter, r *http.Request, status int, f ElectionForm, fields map[string]string) error {
@@ -527,8 +529,8 @@ func (h *handlers) renderStaffList(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		return err
 	}
-	v := staffListView{Form: f, Field: fields, High: f.Level == identity.LevelHigh,
-		Errors: summary(fields, FieldName, FieldDescription, FieldQuestion, FieldOpens, FieldCloses, FieldLevel, FieldMode, FieldThreshold)}
+	v := staffListView{Form: f, Field: fields, High: f.Level == identity.LevelHigh, MaxAnswers: MaxAnswers,
+		Errors: summary(fields, FieldName, FieldDescription, FieldQuestion, FieldAnswers, FieldOpens, FieldCloses, FieldLevel, FieldMode, FieldThreshold)}
 	for _, e := range all {
 		v.Elections = append(v.Elections, h.view(e))
 	}
@@ -546,7 +548,8 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := r.PostForm
 	f := ElectionForm{Name: p.Get(FieldName), Description: p.Get(FieldDescription), Question: p.Get(FieldQuestion), Blank: p.Get("blank") == "1",
-		Level: p.Get(FieldLevel), OpensAt: p.Get(FieldOpens), ClosesAt: p.Get(FieldCloses), Mode: p.Get(FieldMode), Threshold: p.Get(FieldThreshold)}
+		Answers: strings.Split(strings.ReplaceAll(p.Get(FieldAnswers), "\r\n", "\n"), "\n"),
+		Level:   p.Get(FieldLevel), OpensAt: p.Get(FieldOpens), ClosesAt: p.Get(FieldCloses), Mode: p.Get(FieldMode), Threshold: p.Get(FieldThreshold)}
 	uuid, err := h.svc.Create(r.Context(), web.From(r).Tenant.ID, f, actor(r))
 	if err != nil {
 		if fields, ok := formErr(err); ok {

@@ -89,6 +89,11 @@ func referendum(t *testing.T, s *votetest.Site) {
 	// Errors next to the fields, with a summary.
 	bad := do(t, s, off, "POST", base+"tilsett/val", url.Values{"namn": {""}, "sporsmal": {"Q"}, "opnar": {"i morgon"}, "stengjer": {"2026-11-30T20:00"}})
 	want(t, bad, 422, `href="#namn"`, `id="namn-error"`, `href="#opnar"`, "Skriv et navn.")
+	// The officer's own answers: the same one twice is refused next to
+	// the field, and what was typed stays in it.
+	twice := do(t, s, off, "POST", base+"tilsett/val", url.Values{"namn": {"Namn"}, "sporsmal": {"Kva skal skulen heite?"}, "svar": {"Åsen skule\r\nåsen skule"},
+		"opnar": {"2026-11-23T14:00"}, "stengjer": {"2026-11-30T20:00"}})
+	want(t, twice, 422, `href="#svar"`, `id="svar-error"`, "To svaralternativer er like.", "Åsen skule\nåsen skule</textarea>")
 	p := do(t, s, off, "POST", base+"tilsett/val", url.Values{"namn": {"Folkeavstemming <script>alert(1)</script>"}, "sporsmal": {"Skal skulen på Øvre Å leggjast ned?"},
 		"blank": {"1"}, "niva": {"idporten-loa-substantial"}, "opnar": {"2026-11-23T14:00"}, "stengjer": {"2026-11-30T20:00"}})
 	want(t, p, 303)

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,6 +206,10 @@ func TestCreateRejected(t *testing.T) {
 			{"closes before", ElectionForm{Name: "N", Question: "Q", OpensAt: "2026-11-25T14:00", ClosesAt: "2026-11-24T20:00"}, FieldCloses, "vote.error.closes_before"},
 			{"closes in the past", ElectionForm{Name: "N", Question: "Q", OpensAt: "2026-11-20T14:00", ClosesAt: "2026-11-21T20:00"}, FieldCloses, "vote.error.closes_past"},
 			{"level", ElectionForm{Name: "N", Question: "Q", Level: "x", OpensAt: "2026-11-23T14:00", ClosesAt: "2026-11-24T20:00"}, FieldLevel, "vote.error.level"},
+			{"one answer", ElectionForm{Name: "N", Question: "Q", Answers: []string{"", "Berre eitt", " "}, OpensAt: "2026-11-23T14:00", ClosesAt: "2026-11-24T20:00"}, FieldAnswers, "vote.error.answers_few"},
+			{"the same answer twice", ElectionForm{Name: "N", Question: "Q", Answers: []string{"Nordbyen", "nordbyen"}, OpensAt: "2026-11-23T14:00", ClosesAt: "2026-11-24T20:00"}, FieldAnswers, "vote.error.answer_twice"},
+			{"too many answers", ElectionForm{Name: "N", Question: "Q", Answers: strings.Split("a b c d e f g h i j k l m n o p q r s t u", " "), OpensAt: "2026-11-23T14:00", ClosesAt: "2026-11-24T20:00"}, FieldAnswers, "vote.error.answers_many"},
+			{"an answer with a control character", ElectionForm{Name: "N", Question: "Q", Answers: []string{"A\x00", "B"}, OpensAt: "2026-11-23T14:00", ClosesAt: "2026-11-24T20:00"}, FieldAnswers, "vote.error.answer_long"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				_, err := svc.Create(ctx, tn, c.f, officer)

@@ -102,9 +102,15 @@ type setup struct {
 // and opens it.
 func setUp(t *testing.T, svc *Service, voters int) *setup {
 	t.Helper()
+	return setUpWith(t, svc, voters, ElectionForm{Name: "Folkeavstemming om <b>skulestruktur</b>", Question: "Skal Øvre Å skule leggjast ned?",
+		Blank: true, OpensAt: "2026-11-23T14:00", ClosesAt: "2026-11-30T20:00"})
+}
+
+// setUpWith is setUp for the election f.
+func setUpWith(t *testing.T, svc *Service, voters int, f ElectionForm) *setup {
+	t.Helper()
 	ctx := context.Background()
-	uuid, err := svc.Create(ctx, tn, ElectionForm{Name: "Folkeavstemming om <b>skulestruktur</b>", Question: "Skal Øvre Å skule leggjast ned?",
-		Blank: true, OpensAt: "2026-11-23T14:00", ClosesAt: "2026-11-30T20:00"}, officer)
+	uuid, err := svc.Create(ctx, tn, f, officer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,5 +352,66 @@ func TestConcurrentCasts(t *testing.T) {
 		if r, err := belenios.VerifyArchive(a); err != nil || r.Ballots != 6 {
 			t.Fatalf("verify: %v %+v", err, r)
 		}
+	})
+}
+
+// TestElectionWithAnswers: a question with three answers of the officer's
+// own (and blank lines in the form skipped) is voted on and counted, and
+// belenios-tool verifies the record.
+func TestElectionWithAnswers(t *testing.T) {
+	each(t, func(t *testing.T, svc *Service, clock *dbtest.Clock) {
+		ctx := context.Background()
+		st := setUpWith(t, svc, 5, ElectionForm{Name: "Namn på den nye skulen", Question: "Kva skal skulen heite?",
+			Answers: []string{"Åsen skule", "", "  Nordbyen   skule ", "Sentrum skule"}, OpensAt: "2026-11-23T14:00", ClosesAt: "2026-11-30T20:00"})
+		e, err := svc.Get(ctx, tn, st.uuid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(e.Questions[0].Answers, "|"); got != "Åsen skule|Nordbyen skule|Sentrum skule" || e.Questions[0].Blank {
+			t.Fatalf("answers %q, blank %v", got, e.Questions[0].Blank)
+		}
+		clock.Set(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+		for i, c := range []string{"2", "0", "2", "1", "2"} {
+			if _, err := svc.CastFor(ctx, tn, st.uuid, st.pids[i], c); err != nil {
+				t.Fatalf("voter %d: %v", i, err)
+			}
+		}
+		for _, bad := range []string{"3", Blank, "-1", "01"} {
+			if _, err := svc.CastFor(ctx, tn, st.uuid, st.pids[0], bad); err == nil {
+				t.Errorf("choice %q accepted", bad)
+			}
+		}
+		clock.Set(time.Date(2026, 11, 30, 19, 0, 1, 0, time.UTC))
+		if err := svc.Close(ctx, tn, st.uuid, officer); err != nil {
+			t.Fatal(err)
+		}
+		for i, tr := range st.trustees {
+			rec, err := svc.Record(ctx, tn, st.uuid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.SubmitPartial(ctx, tn, st.uuid, tr.tok, tr.decrypt(t, rec)); err != nil {
+				t.Fatalf("trustee %d: %v", i+1, err)
+			}
+		}
+		if err := svc.Publish(ctx, tn, st.uuid, officer); err != nil {
+			t.Fatal(err)
+		}
+		e, _ = svc.Get(ctx, tn, st.uuid)
+		if got := string(belenios.MarshalResult(e.Result)); got != `{"result":[[1,1,3]]}` {
+			t.Fatalf("result %s", got)
+		}
+		rec, err := svc.Record(ctx, tn, st.uuid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, st.uuid+".bel"), rec, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := belenios.Verify(dir); err != nil {
+			t.Fatalf("Verify: %v", err)
+		}
+		toolVerify(t, dir)
 	})
 }

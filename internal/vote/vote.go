@@ -203,7 +203,7 @@ type ElectionForm struct {
 	Name        string
 	Description string
 	Question    string
-	Answers     []string // empty: "Ja" and "Nei"
+	Answers     []string // empty: "Ja" and "Nei"; blank lines are skipped
 	Blank       bool
 	Level       string
 	OpensAt     string // "2006-01-02T15:04", Europe/Oslo
@@ -211,6 +211,9 @@ type ElectionForm struct {
 	Mode        string // ModeSingle (also "") or ModeThreshold
 	Threshold   string // with ModeThreshold: how many trustees must decrypt, 1 to MaxTrustees
 }
+
+// AnswersText is the answers one per line, for the form's text area.
+func (f ElectionForm) AnswersText() string { return strings.Join(f.Answers, "\n") }
 
 // How the trustees hold the key (ElectionForm.Mode).
 const (
@@ -223,6 +226,7 @@ const (
 	FieldName        = "namn"
 	FieldDescription = "skildring"
 	FieldQuestion    = "sporsmal"
+	FieldAnswers     = "svar"
 	FieldOpens       = "opnar"
 	FieldCloses      = "stengjer"
 	FieldLevel       = "niva"
@@ -293,18 +297,28 @@ func (s *Service) Create(ctx context.Context, tenant string, f ElectionForm, act
 	if f.Level != identity.LevelSubstantial && f.Level != identity.LevelHigh {
 		fields[FieldLevel] = "vote.error.level"
 	}
-	answers := f.Answers
-	if len(answers) == 0 {
-		answers = []string{"Ja", "Nei"}
-	}
-	if len(answers) > MaxAnswers {
-		fields[FieldQuestion] = "vote.error.answers"
-	}
-	for i := range answers {
-		answers[i] = cleanLine(answers[i])
-		if answers[i] == "" || !textOK(answers[i], MaxName) {
-			fields[FieldQuestion] = "vote.error.answers"
+	var answers []string
+	seen := map[string]bool{}
+	for _, a := range f.Answers {
+		a = cleanLine(a)
+		switch {
+		case a == "":
+			continue
+		case !textOK(a, MaxName):
+			fields[FieldAnswers] = "vote.error.answer_long"
+		case seen[strings.ToLower(a)]:
+			fields[FieldAnswers] = "vote.error.answer_twice"
 		}
+		seen[strings.ToLower(a)] = true
+		answers = append(answers, a)
+	}
+	switch {
+	case len(answers) == 0:
+		answers = []string{"Ja", "Nei"}
+	case len(answers) == 1:
+		fields[FieldAnswers] = "vote.error.answers_few"
+	case len(answers) > MaxAnswers:
+		fields[FieldAnswers] = "vote.error.answers_many"
 	}
 	threshold := 0
 	switch f.Mode = strings.TrimSpace(f.Mode); f.Mode {
