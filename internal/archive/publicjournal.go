@@ -34,6 +34,11 @@ package archive
 // ordered by sok_id: the municipality's number × 10^14 + journaldato in
 // days × 10^9 + journalsekvensnummer, newest first; a date range is a
 // range of sok_id and the cursor of a page is the last sok_id.
+//
+// Words are searched with FTS5 on SQLite and with a GIN index on
+// PostgreSQL, whose tsvector also holds the entry's type, unit, case
+// number and day as tokens (migration 003), so that searchWordsPostgres
+// can look through windows of days, newest first, and stop at the page.
 
 import (
 	"context"
@@ -619,45 +624,51 @@ func (s *Service) PublicJournal(ctx context.Context, tenant string, q JournalQue
 	if nr == 0 {
 		return JournalPage{}, nil
 	}
-	from, where, args, ok := s.journalWhere(nr, tenant, q)
-	if !ok {
-		return JournalPage{}, nil
-	}
-	key := "o.sok_id"
-	if strings.Contains(from, "archive_oj_fts") {
-		key = "f.rowid"
-	}
-	// The page, and one more to know whether there is a next page.
-	rows, err := s.db.QueryContext(ctx, `SELECT o.jnr, o.sok_id FROM `+from+` WHERE `+where+` ORDER BY `+key+` DESC LIMIT `+strconv.Itoa(q.Limit+1), args...)
-	if err != nil {
-		return JournalPage{}, errs.E(op, err)
-	}
+	var page JournalPage
 	var jnrs, ids []int64
-	for rows.Next() {
-		var jnr, id int64
-		if err := rows.Scan(&jnr, &id); err != nil {
-			rows.Close()
+	if q.Text != "" && s.db.Dialect() == db.Postgres {
+		// One search gives the page and the count: the first page asks for
+		// MaxJournalCount + 1 entries and counts them, a later page only
+		// for its own and one more.
+		n := q.Limit + 1
+		if q.After == 0 {
+			n = MaxJournalCount + 1
+		}
+		jnrs, ids, err = s.searchWordsPostgres(ctx, nr, tenant, q, n)
+		if err != nil {
 			return JournalPage{}, errs.E(op, err)
 		}
-		jnrs, ids = append(jnrs, jnr), append(ids, id)
+		if q.After == 0 {
+			page.Count = min(len(jnrs), MaxJournalCount)
+			page.More = len(jnrs) > MaxJournalCount
+		}
+	} else {
+		from, where, args, ok := s.journalWhere(nr, tenant, q)
+		if !ok {
+			return JournalPage{}, nil
+		}
+		key := "o.sok_id"
+		if strings.Contains(from, "archive_oj_fts") {
+			key = "f.rowid"
+		}
+		// The page, and one more to know whether there is a next page.
+		jnrs, ids, err = s.journalIDs(ctx, `SELECT o.jnr, o.sok_id FROM `+from+` WHERE `+where+` ORDER BY `+key+` DESC LIMIT `+strconv.Itoa(q.Limit+1), args...)
+		if err != nil {
+			return JournalPage{}, errs.E(op, err)
+		}
+		if q.After == 0 {
+			if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` WHERE `+where+` LIMIT `+
+				strconv.Itoa(MaxJournalCount+1)+`) c`, args...).Scan(&page.Count); err != nil {
+				return JournalPage{}, errs.E(op, err)
+			}
+			if page.Count > MaxJournalCount {
+				page.Count, page.More = MaxJournalCount, true
+			}
+		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return JournalPage{}, errs.E(op, err)
-	}
-	var page JournalPage
 	if len(jnrs) > q.Limit {
 		jnrs, ids = jnrs[:q.Limit], ids[:q.Limit]
 		page.Next = ids[len(ids)-1]
-	}
-	if q.After == 0 {
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` WHERE `+where+` LIMIT `+
-			strconv.Itoa(MaxJournalCount+1)+`) c`, args...).Scan(&page.Count); err != nil {
-			return JournalPage{}, errs.E(op, err)
-		}
-		if page.Count > MaxJournalCount {
-			page.Count, page.More = MaxJournalCount, true
-		}
 	}
 	found, err := loadPublicRows(ctx, s.db, tenant, jnrs, true)
 	if err != nil {
@@ -689,10 +700,139 @@ func (q JournalQuery) check() error {
 	return err
 }
 
-// journalWhere builds the search's FROM and WHERE for municipality number
-// nr; ok is false when nothing can match.
-func (s *Service) journalWhere(nr int64, tenant string, q JournalQuery) (from, where string, args []any, ok bool) {
-	lo, hi := nr*sokTenant, (nr+1)*sokTenant
+// journalIDs runs query (which selects jnr and sok_id) and returns its
+// rows.
+func (s *Service) journalIDs(ctx context.Context, query string, args ...any) (jnrs, ids []int64, err error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var jnr, id int64
+		if err := rows.Scan(&jnr, &id); err != nil {
+			return nil, nil, err
+		}
+		jnrs, ids = append(jnrs, jnr), append(ids, id)
+	}
+	return jnrs, ids, rows.Err()
+}
+
+// maxDayLevel is the largest block of days among the PostgreSQL search
+// tokens: blocks of 2^0 to 2^maxDayLevel days (migration 003).
+const maxDayLevel = 11
+
+// searchWordsPostgres finds the entries that q's words (and filters)
+// match on PostgreSQL, at most n, newest first. The GIN index cannot give
+// its matches in order, so the search looks at windows of days, newest
+// first, each a block of 2^k days aligned to its size and at most twice
+// as long as the one before, and archive_oj_search (migration 003) stops
+// at the first window that brings the total to n: a frequent word is
+// found in the last few days and reads no rows of matches it does not
+// return. The newest firstPassDays days come first; a word rare in them
+// is searched in the older days at once, without day tokens. Each window
+// is one token of the index ("d4 5179": days 20716-20719), and q's type,
+// unit and case are tokens too, so the index intersects them with the
+// words instead of the planner filtering one index by the other.
+func (s *Service) searchWordsPostgres(ctx context.Context, nr int64, tenant string, q JournalQuery, n int) (jnrs, ids []int64, err error) {
+	lo, hi, ok := journalRange(nr, q)
+	if !ok {
+		return nil, nil, nil
+	}
+	var oldest, newest sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(sok_id), MAX(sok_id) FROM archive_oj_entry WHERE tenant_id = $1 AND sok_id >= $2 AND sok_id < $3`,
+		tenant, lo, hi).Scan(&oldest, &newest); err != nil {
+		return nil, nil, err
+	}
+	if !oldest.Valid {
+		return nil, nil, nil
+	}
+	filters := journalFilterTokens(q)
+	windows, los, his := journalWindows(nr, lo, hi, oldest.Int64, newest.Int64, filters)
+	const search = `SELECT found_jnr, found_sok_id FROM archive_oj_search($1, $2, $3, $4, $5, $6) ORDER BY found_sok_id DESC`
+	// First the windows of the newest firstPassDays days.
+	newestDay := (newest.Int64 - nr*sokTenant) / sokDay
+	split := 1
+	for split < len(windows) && (los[split]-nr*sokTenant)/sokDay > newestDay-firstPassDays {
+		split++
+	}
+	jnrs, ids, err = s.journalIDs(ctx, search, tenant, q.Text, windows[:split], los[:split], his[:split], n)
+	if err != nil || len(jnrs) >= n || split == len(windows) {
+		return jnrs, ids, err
+	}
+	// Then the older days. Intersecting the words with a day token costs
+	// about as much as the token's entries, which is worth it while a
+	// window holds many matches, but for a word that is rare in the newest
+	// days (a name, a place), a big window costs more than reading the few
+	// matching rows: then the rest is one window without a day token.
+	covered := newestDay + 1 - (los[split-1]-nr*sokTenant)/sokDay
+	rest := (los[split-1]-nr*sokTenant)/sokDay - (oldest.Int64-nr*sokTenant)/sokDay
+	if int64(len(jnrs))*rest/covered <= maxRowsWithoutDays {
+		windows, los, his = []string{strings.Join(filters, " & ")}, []int64{lo}, []int64{los[split-1]}
+	} else {
+		windows, los, his = windows[split:], los[split:], his[split:]
+	}
+	more, moreIDs, err := s.journalIDs(ctx, search, tenant, q.Text, windows, los, his, n-len(jnrs))
+	return append(jnrs, more...), append(ids, moreIDs...), err
+}
+
+// The two passes of searchWordsPostgres: the days of the first, and the
+// matches the second expects to read at most without day tokens.
+// Variables only so that the tests can make either pass do everything.
+var (
+	firstPassDays      int64 = 64
+	maxRowsWithoutDays int64 = 2000
+)
+
+// journalFilterTokens are the index tokens of q's type, unit and case
+// (see archive_oj_sok in migration 003), as tsquery operands.
+func journalFilterTokens(q JournalQuery) []string {
+	var out []string
+	if q.Type != "" {
+		out = append(out, tsLexeme("t "+q.Type))
+	}
+	if q.Unit != "" {
+		out = append(out, tsLexeme("u "+q.Unit))
+	}
+	if q.Saksaar > 0 {
+		out = append(out, tsLexeme(fmt.Sprintf("s %d/%d", q.Saksaar, q.Sakssekvensnummer)))
+	}
+	return out
+}
+
+// tsLexeme quotes s as one lexeme of a tsquery.
+func tsLexeme(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
+}
+
+// journalWindows splits the days from the entry oldest to the entry newest
+// (sok_ids of municipality nr, in [lo, hi)) into windows, newest first:
+// for each, the tsquery of its day token and filters, and its range of
+// sok_id within [lo, hi).
+func journalWindows(nr, lo, hi, oldest, newest int64, filters []string) (queries []string, los, his []int64) {
+	base := nr * sokTenant
+	first, end := (oldest-base)/sokDay, (newest-base)/sokDay+1
+	// Each block is at most twice the last and never shorter: after two
+	// blocks of 2^k days, end is aligned to 2^(k+1).
+	for k := int64(0); end > first; {
+		for k > 0 && end%(1<<k) != 0 {
+			k--
+		}
+		start := end - 1<<k
+		terms := append(slices.Clone(filters), tsLexeme(fmt.Sprintf("d%d %d", 1<<k, start>>k)))
+		queries = append(queries, strings.Join(terms, " & "))
+		los = append(los, max(lo, base+start*sokDay))
+		his = append(his, min(hi, base+end*sokDay))
+		end = start
+		k = min(k+1, maxDayLevel)
+	}
+	return queries, los, his
+}
+
+// journalRange is the range of sok_id [lo, hi) that q's dates and cursor
+// leave in municipality number nr; ok is false when it is empty.
+func journalRange(nr int64, q JournalQuery) (lo, hi int64, ok bool) {
+	lo, hi = nr*sokTenant, (nr+1)*sokTenant
 	if !q.From.IsZero() {
 		lo = max(lo, sokID(nr, dateOf(q.From), 0))
 	}
@@ -702,39 +842,42 @@ func (s *Service) journalWhere(nr int64, tenant string, q JournalQuery) (from, w
 	if q.After != 0 {
 		hi = min(hi, q.After)
 	}
-	if lo >= hi {
+	return lo, hi, lo < hi
+}
+
+// journalWhere builds the search's FROM and WHERE for municipality number
+// nr (every search on SQLite; on PostgreSQL those without words, see
+// searchWordsPostgres); ok is false when nothing can match.
+func (s *Service) journalWhere(nr int64, tenant string, q JournalQuery) (from, where string, args []any, ok bool) {
+	lo, hi, ok := journalRange(nr, q)
+	if !ok {
 		return "", "", nil, false
 	}
 	args = []any{tenant, lo, hi}
 	from = "archive_oj_entry o"
 	conds := []string{"o.tenant_id = $1", "o.sok_id >= $2", "o.sok_id < $3"}
-	if q.Text != "" {
-		if s.db.Dialect() == db.SQLite {
-			words := journalWords(q.Text)
-			if len(words) == 0 {
-				return "", "", nil, false
-			}
-			if len(words) > maxQueryWords {
-				words = words[:maxQueryWords]
-			}
-			var m strings.Builder
-			for i, w := range words {
-				if i > 0 {
-					m.WriteByte(' ')
-				}
-				m.WriteString(`"` + strings.ReplaceAll(w, `"`, `""`) + `"`)
-			}
-			// CROSS JOIN keeps the full-text table the outer loop, so FTS5
-			// walks its matches newest first and stops at the page; "+ 0"
-			// keeps the planner from turning the rowid range into a range
-			// scan of the entries for each match.
-			from = "archive_oj_fts f CROSS JOIN archive_oj_entry o ON o.tenant_id = $1 AND o.sok_id = f.rowid + 0"
-			conds = []string{"archive_oj_fts MATCH $4", "f.rowid >= $2", "f.rowid < $3"}
-			args = append(args, m.String())
-		} else {
-			conds = append(conds, "o.sok @@ plainto_tsquery('norwegian', $4)")
-			args = append(args, q.Text)
+	if q.Text != "" { // SQLite: PostgreSQL searches words in searchWordsPostgres
+		words := journalWords(q.Text)
+		if len(words) == 0 {
+			return "", "", nil, false
 		}
+		if len(words) > maxQueryWords {
+			words = words[:maxQueryWords]
+		}
+		var m strings.Builder
+		for i, w := range words {
+			if i > 0 {
+				m.WriteByte(' ')
+			}
+			m.WriteString(`"` + strings.ReplaceAll(w, `"`, `""`) + `"`)
+		}
+		// CROSS JOIN keeps the full-text table the outer loop, so FTS5
+		// walks its matches newest first and stops at the page; "+ 0"
+		// keeps the planner from turning the rowid range into a range
+		// scan of the entries for each match.
+		from = "archive_oj_fts f CROSS JOIN archive_oj_entry o ON o.tenant_id = $1 AND o.sok_id = f.rowid + 0"
+		conds = []string{"archive_oj_fts MATCH $4", "f.rowid >= $2", "f.rowid < $3"}
+		args = append(args, m.String())
 	}
 	if q.Type != "" {
 		args = append(args, q.Type)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/torg-ekommune/torg/internal/archive"
+	"github.com/torg-ekommune/torg/internal/blob"
+	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
 )
 
@@ -367,6 +369,144 @@ func TestPublicJournalUpdates(t *testing.T) {
 		}
 		if got := find("ferdigattest"); !slices.Equal(got, []string{"Ferdigattest"}) {
 			t.Errorf("the screened entry itself: %q", got)
+		}
+	})
+}
+
+// A word search over a few years of generated entries gives, page by
+// page, exactly the entries that match, newest first, and counts them up
+// to MaxJournalCount. On PostgreSQL the search walks windows of days
+// through the GIN index (searchWordsPostgres); it is checked against the
+// plain query that tests every entry's words.
+func TestPublicJournalWordSearchPages(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		blobs, err := blob.OpenDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer blobs.Close()
+		if _, err := e.s.Seed(ctx, tenant, "Bergen", archive.SeedOptions{Entries: 4000, Years: 3, Blobs: blobs, Documents: 10, Batch: 1000}, actor); err != nil {
+			t.Fatal(err)
+		}
+		// A unit written with the characters of tsquery's syntax.
+		odd := `Plan & bygg: "O'Brien" \ | !`
+		c := sak("Reguleringsplan for Kvernhusmyra")
+		c.AdministrativEnhet = odd
+		oddCase := e.createCase(t, tenant, c)
+		for _, title := range []string{"Merknad til reguleringsplan", "Vedtak om reguleringsplan"} {
+			j := entry(archive.Inngaaende, title)
+			j.AdministrativEnhet = odd
+			if _, err := e.addEntry(tenant, oddCase.SystemID, j); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, err := e.s.PublicJournal(ctx, tenant, archive.JournalQuery{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		some := first.Entries[60]
+		var name string
+		for _, en := range first.Entries[40:] {
+			for _, p := range en.Parties {
+				if !p.Screened && name == "" {
+					name = p.Name
+				}
+			}
+		}
+		caseWord := strings.Fields(some.CaseTitle)[0]
+		year := e.clock.Now().Year() - 1
+		queries := []archive.JournalQuery{
+			{Text: "søknad"},
+			{Text: "vedtaket"},
+			{Text: "klage", From: time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)},
+			{Text: "faktura", Unit: "Økonomiavdelingen"},
+			{Text: "søknad", Type: archive.Utgaaende},
+			{Text: "reguleringsplan", Unit: odd},
+			{Text: name},
+			{Text: caseWord, Saksaar: some.Saksaar, Sakssekvensnummer: some.Sakssekvensnummer},
+			{Text: "Kvernhusmyra"},
+			{Text: "kvalheimsvingen"},
+		}
+		over := false
+		// The default passes; a short first pass and day windows in the
+		// second; everything in the first pass.
+		t.Cleanup(archive.SetWordSearchPasses(64, 2000))
+		for _, passes := range [][2]int64{{64, 2000}, {4, -1}, {1 << 20, 0}} {
+			archive.SetWordSearchPasses(passes[0], passes[1])
+			for _, q := range queries {
+				q.Limit = 100
+				var got []string
+				var count int
+				var more bool
+				var last archive.PublicEntry
+				for pages := 0; ; pages++ {
+					p, err := e.s.PublicJournal(ctx, tenant, q)
+					if err != nil {
+						t.Fatalf("%+v: %v", q, err)
+					}
+					if pages == 0 {
+						count, more = p.Count, p.More
+					} else if p.Count != 0 || p.More {
+						t.Errorf("%+v: page %d counts %d", q, pages, p.Count)
+					}
+					for _, en := range p.Entries {
+						if len(got) > 0 && (en.Journaldato.After(last.Journaldato) ||
+							en.Journaldato.Equal(last.Journaldato) && en.Journalsekvensnummer >= last.Journalsekvensnummer) {
+							t.Errorf("%+v: %s after %s", q, en.Journalnummer(), last.Journalnummer())
+						}
+						got, last = append(got, en.SystemID), en
+					}
+					if p.Next == 0 {
+						break
+					}
+					if pages > 40 {
+						t.Fatalf("%+v: too many pages", q)
+					}
+					q.After = p.Next
+				}
+				if want := min(len(got), archive.MaxJournalCount); count != want || more != (len(got) > archive.MaxJournalCount) {
+					t.Errorf("%+v: count %d (more %v) for %d entries", q, count, more, len(got))
+				}
+				over = over || more
+				if q.Text == "reguleringsplan" || q.Text == "Kvernhusmyra" {
+					if len(got) != 2 {
+						t.Errorf("%+v: %d entries, want the 2 of the odd unit", q, len(got))
+					}
+				}
+				if e.d.Dialect() != db.Postgres {
+					continue
+				}
+				from, to := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+				if !q.From.IsZero() {
+					from, to = q.From, q.To.AddDate(0, 0, 1)
+				}
+				rows, err := e.d.QueryContext(ctx, `SELECT j.system_id FROM archive_oj_entry o
+				JOIN archive_journalpost j ON j.tenant_id = o.tenant_id AND j.jnr = o.jnr
+				WHERE o.tenant_id = $1 AND to_tsvector('norwegian', o.tekst) @@ plainto_tsquery('norwegian', $2)
+				  AND ($3 = '' OR o.journalposttype = $3) AND ($4 = '' OR o.administrativ_enhet = $4)
+				  AND ($5 = 0 OR o.saksaar = $5 AND o.sakssekvensnummer = $6)
+				  AND j.journaldato >= $7 AND j.journaldato < $8
+				ORDER BY o.sok_id DESC`, tenant, q.Text, q.Type, q.Unit, q.Saksaar, q.Sakssekvensnummer, from, to)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []string
+				for rows.Next() {
+					var id string
+					if err := rows.Scan(&id); err != nil {
+						t.Fatal(err)
+					}
+					want = append(want, id)
+				}
+				rows.Close()
+				if !slices.Equal(got, want) {
+					t.Errorf("passes %v: %+v: %d entries, want %d", passes, q, len(got), len(want))
+				}
+			}
+		}
+		if !over {
+			t.Error("no search found more than MaxJournalCount entries")
 		}
 	})
 }

@@ -108,6 +108,7 @@ func (s *Service) Seed(ctx context.Context, tenant, municipalityName string, opt
 			return err
 		})
 	}
+	analyzeAt := 20_000
 	for done := 0; done < opts.Entries; {
 		n := min(opts.Batch, opts.Entries-done)
 		if err := g.batch(done, n); err != nil {
@@ -118,6 +119,21 @@ func (s *Service) Seed(ctx context.Context, tenant, municipalityName string, opt
 			return g.res, errs.E(op, err)
 		}
 		done += n
+		// PostgreSQL plans the seeder's and the indexer's queries from
+		// statistics that go stale as the tables grow, and autovacuum may
+		// be off or behind: with the statistics of empty tables, loading
+		// the rows to index hashes whole tables, and seeding ran at 110
+		// entries a second instead of 690 (docs/benchmarks.md). Gather
+		// them each time the archive has doubled.
+		if s.db.Dialect() == db.Postgres && done >= analyzeAt && done < opts.Entries {
+			if err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `ANALYZE`)
+				return err
+			}); err != nil {
+				return g.res, errs.E(op, err)
+			}
+			analyzeAt *= 2
+		}
 		if opts.Progress != nil && (done/opts.Every != (done-n)/opts.Every || done == opts.Entries) {
 			el := time.Since(start)
 			fmt.Fprintf(opts.Progress, "archive seed: %d/%d entries, %d cases (%s, %.0f entries/s)\n",
