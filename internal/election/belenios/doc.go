@@ -25,8 +25,12 @@
 //     2.0 in two places: a byte-identical ballot recorded twice is rejected
 //     as a replay, and the recorded encrypted tally must equal the product
 //     of the counted ballots (belenios-tool 2.0 does not compare them).
-//     Verification uses only public data, so it runs in variable time with
-//     math/big, fixed-base tables and both CPU cores;
+//     Verification uses only public data, so it runs in variable time:
+//     Montgomery arithmetic on math/big's own word-vector kernels
+//     (mont.go; reached by go:linkname, which the Go project keeps working
+//     for these functions), squarings shared between the exponentiations
+//     of one base, fixed-base tables for g and the election key, and both
+//     CPU cores;
 //   - generation (generate.go, threshold.go): credentials derived exactly as
 //     belenios-tool does, Single trustee keys, simulated Pedersen t-of-n key
 //     generation (public parameters only), ballots with all proofs, the

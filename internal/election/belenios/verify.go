@@ -128,6 +128,7 @@ func VerifyArchive(a *Archive) (*Report, error) {
 		height int
 		raw    []byte
 		b      *Ballot
+		cred   string // decimal credential
 	}
 	var ballots []ballotAt
 	i := 1
@@ -158,11 +159,18 @@ func VerifyArchive(a *Archive) (*Report, error) {
 			errsAt[k] = fail(CheckBallotElection, h, "ballot is for another election (uuid %q, election hash %q)", b.ElectionUUID, b.ElectionHash)
 			return
 		}
-		if _, ok := v.creds[b.Credential.String()]; !ok {
-			errsAt[k] = fail(CheckBallotCredential, h, "credential %.20s… is not in the public credentials", b.Credential.String())
+		cred := b.Credential.String()
+		ballots[k].cred = cred
+		if _, ok := v.creds[cred]; !ok {
+			errsAt[k] = fail(CheckBallotCredential, h, "credential %.20s… is not in the public credentials", cred)
 			return
 		}
-		errsAt[k] = v.verifyBallot(b, h)
+		errsAt[k] = v.checkBallot(b, h, ballots[k].raw, cred)
+		// Only the ciphertexts are needed from here on.
+		for i := range b.Answers {
+			a := &b.Answers[i]
+			a.IndividualProofs, a.OverallProof, a.BlankProof = nil, nil, nil
+		}
 	})
 	seen := map[string]int{}
 	for k, e := range errsAt {
@@ -180,7 +188,7 @@ func VerifyArchive(a *Archive) (*Report, error) {
 	lastOf := map[string]int{}
 	var order []string
 	for k, b := range ballots {
-		c := b.b.Credential.String()
+		c := b.cred
 		if _, ok := lastOf[c]; !ok {
 			order = append(order, c)
 		}
@@ -504,44 +512,135 @@ func (v *verifier) verifyTrustees(ts []Trustee) error {
 	return nil
 }
 
-// gInverse is g^-1 mod P.
-var gInverse = new(big.Int).ModInverse(G, P)
-
 // stmt is one disjunct: (alpha, beta) encrypts g^m.
 type stmt struct {
 	alpha, beta *big.Int
 	m           int64
 }
 
+// powCache holds the squarings of each variable base of one ballot
+// (mont.go), so that a ciphertext's membership test and the challenges of
+// its proofs share them.
+type powCache struct{ m map[*big.Int]*varBase }
+
+func newPowCache() *powCache { return &powCache{m: make(map[*big.Int]*varBase, 16)} }
+
+// get returns the powers of x, keyed by the pointer: the same *big.Int
+// is the same base.
+func (pc *powCache) get(x *big.Int) *varBase {
+	vb, ok := pc.m[x]
+	if !ok {
+		vb = newVarBase(x)
+		pc.m[x] = vb
+	}
+	return vb
+}
+
+func (pc *powCache) release() {
+	for _, vb := range pc.m {
+		vb.put()
+	}
+}
+
+// member reports whether x is in the order-Q subgroup (as IsElement).
+func (pc *powCache) member(x *big.Int) bool {
+	if x == nil || x.Sign() <= 0 || x.Cmp(P) >= 0 {
+		return false
+	}
+	return pc.get(x).inSubgroup()
+}
+
+// gyProduct returns base^r · x^c · g^e in Montgomery form, where tab is
+// the fixed-base table of g or y, and e may be nil.
+func gyProduct(tab *fixedBase, r *big.Int, x *varBase, c *big.Int, gTab *fixedBase, e *big.Int) melem {
+	z := tab.mexp(r)
+	xc := x.exp(c)
+	montMul(&z, &z, &xc)
+	if e != nil {
+		ge := gTab.mexp(e)
+		montMul(&z, &z, &ge)
+	}
+	return z
+}
+
 // verifyDisjunction checks a disjunctive Chaum–Pedersen proof whose
 // challenge is H(prefix ‖ A0,B0,A1,B1,…).
-func (v *verifier) verifyDisjunction(prefix string, st []stmt, ps []Proof) bool {
+func (v *verifier) verifyDisjunction(prefix string, st []stmt, ps []Proof, pc *powCache) bool {
 	if len(st) != len(ps) {
 		return false
 	}
-	comm := make([]*big.Int, 0, 2*len(ps))
+	var sb strings.Builder
+	sb.WriteString(prefix)
 	sum := new(big.Int)
 	for j, p := range ps {
 		if !isScalar(p.Challenge) || !isScalar(p.Response) {
 			return false
 		}
-		A := mulMod(v.gTab.exp(p.Response), expVT(st[j].alpha, p.Challenge))
-		// B = y^r · (β / g^m)^c
-		beta := st[j].beta
+		// A = g^r · α^c
+		A := gyProduct(v.gTab, p.Response, pc.get(st[j].alpha), p.Challenge, nil, nil)
+		// B = y^r · (β / g^m)^c = y^r · β^c · g^(-m·c)
+		var e *big.Int
 		if st[j].m != 0 {
-			beta = mulMod(beta, expVT(gInverse, big.NewInt(st[j].m)))
+			e = new(big.Int).Mul(big.NewInt(st[j].m), p.Challenge)
+			e.Neg(e).Mod(e, Q)
 		}
-		B := mulMod(v.yTab.exp(p.Response), expVT(beta, p.Challenge))
-		comm = append(comm, A, B)
+		B := gyProduct(v.yTab, p.Response, pc.get(st[j].beta), p.Challenge, v.gTab, e)
+		if j > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(fromMont(&A).String())
+		sb.WriteByte(',')
+		sb.WriteString(fromMont(&B).String())
 		sum.Add(sum, p.Challenge)
 	}
 	sum.Mod(sum, Q)
-	return hashToScalar(prefix, comm...).Cmp(sum) == 0
+	h := sha256.Sum256([]byte(sb.String()))
+	x := new(big.Int).SetBytes(h[:])
+	return x.Mod(x, Q).Cmp(sum) == 0
 }
 
+// verifyBallot checks a parsed ballot's signature and proofs (the
+// election, the credential's eligibility and the canonical form are
+// checked by the caller).
 func (v *verifier) verifyBallot(b *Ballot, h int) *CheckError {
+	return v.checkBallot(b, h, nil, b.Credential.String())
+}
+
+// unsignedFromRaw returns the bytes the ballot signature hashes (the
+// ballot without its signature), cut from the canonical bytes raw of b
+// instead of re-encoding every number; nil if raw does not end with b's
+// signature.
+func unsignedFromRaw(b *Ballot, raw []byte) []byte {
+	var e enc
+	e.raw(`,"signature":{"hash":`)
+	e.str(b.Signature.Hash)
+	e.raw(`,"proof":`)
+	e.proof(b.Signature.Proof)
+	e.raw("}}")
+	n := len(raw) - len(e.b)
+	if n < 0 || string(raw[n:]) != string(e.b) {
+		return nil
+	}
+	out := make([]byte, n+1)
+	copy(out, raw[:n])
+	out[n] = '}'
+	return out
+}
+
+// checkBallot is verifyBallot given the ballot's canonical bytes (raw,
+// may be nil) and its decimal credential.
+func (v *verifier) checkBallot(b *Ballot, h int, raw []byte, cred string) *CheckError {
+	pc := newPowCache()
+	defer pc.release()
 	// Signature over the ballot without its signature.
-	hash := Fingerprint(b.marshalUnsigned())
+	var unsigned []byte
+	if raw != nil {
+		unsigned = unsignedFromRaw(b, raw)
+	}
+	if unsigned == nil {
+		unsigned = b.marshalUnsigned()
+	}
+	hash := Fingerprint(unsigned)
 	if hash != b.Signature.Hash {
 		return fail(CheckBallotSignature, h, "signature hash does not match the ballot contents")
 	}
@@ -549,14 +648,14 @@ func (v *verifier) verifyBallot(b *Ballot, h int) *CheckError {
 	if !isScalar(sp.Challenge) || !isScalar(sp.Response) {
 		return fail(CheckBallotSignature, h, "signature proof out of range")
 	}
-	A := mulMod(v.gTab.exp(sp.Response), expVT(b.Credential, sp.Challenge))
-	if hashToScalar("sig|"+hash+"|", A).Cmp(sp.Challenge) != 0 {
+	Am := gyProduct(v.gTab, sp.Response, pc.get(b.Credential), sp.Challenge, nil, nil)
+	if hashToScalar("sig|"+hash+"|", fromMont(&Am)).Cmp(sp.Challenge) != 0 {
 		return fail(CheckBallotSignature, h, "signature does not verify with the ballot's credential")
 	}
 	if len(b.Answers) != len(v.el.Questions) {
 		return fail(CheckBallotProof, h, "ballot has %d answers, the election %d questions", len(b.Answers), len(v.el.Questions))
 	}
-	s0 := v.phi + "|" + b.Credential.String()
+	s0 := v.phi + "|" + cred
 	for qi, q := range v.el.Questions {
 		a := b.Answers[qi]
 		n := len(q.Answers)
@@ -570,7 +669,7 @@ func (v *verifier) verifyBallot(b *Ballot, h int) *CheckError {
 		sb.WriteString(s0)
 		sb.WriteByte('|')
 		for j, c := range a.Choices {
-			if !IsElement(c.Alpha) || !IsElement(c.Beta) {
+			if !pc.member(c.Alpha) || !pc.member(c.Beta) {
 				return fail(CheckBallotProof, h, "question %d choice %d: ciphertext not in the group", qi+1, j+1)
 			}
 			as, bs := c.Alpha.String(), c.Beta.String()
@@ -579,7 +678,7 @@ func (v *verifier) verifyBallot(b *Ballot, h int) *CheckError {
 			}
 			sb.WriteString(as + "," + bs)
 			st := []stmt{{c.Alpha, c.Beta, 0}, {c.Alpha, c.Beta, 1}}
-			if !v.verifyDisjunction("prove|"+s0+"|"+as+","+bs+"|", st, a.IndividualProofs[j]) {
+			if !v.verifyDisjunction("prove|"+s0+"|"+as+","+bs+"|", st, a.IndividualProofs[j], pc) {
 				return fail(CheckBallotProof, h, "question %d choice %d: individual proof (0 or 1) does not verify", qi+1, j+1)
 			}
 		}
@@ -588,33 +687,34 @@ func (v *verifier) verifyBallot(b *Ballot, h int) *CheckError {
 		if q.Blank {
 			first = 1
 		}
-		sa, sbeta := big.NewInt(1), big.NewInt(1)
+		sa, sbeta := mOne, mOne
 		for _, c := range a.Choices[first:] {
-			sa = mulMod(sa, c.Alpha)
-			sbeta = mulMod(sbeta, c.Beta)
+			montMul(&sa, &sa, &pc.get(c.Alpha).pw[0])
+			montMul(&sbeta, &sbeta, &pc.get(c.Beta).pw[0])
 		}
+		saI, sbI := fromMont(&sa), fromMont(&sbeta)
 		if !q.Blank {
 			if a.BlankProof != nil {
 				return fail(CheckBallotProof, h, "question %d: blank proof on a question without blank", qi+1)
 			}
 			var st []stmt
 			for m := q.Min; m <= q.Max; m++ {
-				st = append(st, stmt{sa, sbeta, int64(m)})
+				st = append(st, stmt{saI, sbI, int64(m)})
 			}
-			if !v.verifyDisjunction("prove|"+S+"|"+sa.String()+","+sbeta.String()+"|", st, a.OverallProof) {
+			if !v.verifyDisjunction("prove|"+S+"|"+saI.String()+","+sbI.String()+"|", st, a.OverallProof, pc) {
 				return fail(CheckBallotProof, h, "question %d: overall proof (number of choices between min and max) does not verify", qi+1)
 			}
 			continue
 		}
 		c0 := a.Choices[0]
-		if len(a.BlankProof) != 2 || !v.verifyBlankProof(S, c0, sa, sbeta, a.BlankProof) {
+		if len(a.BlankProof) != 2 || !v.verifyBlankProof(S, c0, saI, sbI, a.BlankProof, pc) {
 			return fail(CheckBallotProof, h, "question %d: blank proof does not verify", qi+1)
 		}
 		st := []stmt{{c0.Alpha, c0.Beta, 1}}
 		for m := q.Min; m <= q.Max; m++ {
-			st = append(st, stmt{sa, sbeta, int64(m)})
+			st = append(st, stmt{saI, sbI, int64(m)})
 		}
-		if !v.verifyDisjunction("bproof1|"+S+"|", st, a.OverallProof) {
+		if !v.verifyDisjunction("bproof1|"+S+"|", st, a.OverallProof, pc) {
 			return fail(CheckBallotProof, h, "question %d: overall proof (blank, or number of choices between min and max) does not verify", qi+1)
 		}
 	}
@@ -622,8 +722,8 @@ func (v *verifier) verifyBallot(b *Ballot, h int) *CheckError {
 }
 
 // verifyBlankProof checks the proof of m0 = 0 ∨ mΣ = 0.
-func (v *verifier) verifyBlankProof(S string, c0 Ciphertext, sa, sb *big.Int, ps []Proof) bool {
-	return v.verifyDisjunction("bproof0|"+S+"|", []stmt{{c0.Alpha, c0.Beta, 0}, {sa, sb, 0}}, ps)
+func (v *verifier) verifyBlankProof(S string, c0 Ciphertext, sa, sb *big.Int, ps []Proof, pc *powCache) bool {
+	return v.verifyDisjunction("bproof0|"+S+"|", []stmt{{c0.Alpha, c0.Beta, 0}, {sa, sb, 0}}, ps, pc)
 }
 
 func (v *verifier) computeTally(bs []*Ballot, weights []int64) [][]Ciphertext {
