@@ -28,18 +28,52 @@
 // with the ticket's expiry (feedback_spent_tickets), and a second answer
 // with it is refused. DeleteExpiredTickets purges that list.
 //
+// # Where the answers live
+//
+// The answers are kept in the surveys module, in the municipality's
+// receipt survey (audience surveys.AudienceReceipt): one survey, made
+// with the first ticket (that is, on the first receipt page shown, not on
+// the first answer), with the question on a scale from MinScore to
+// MaxScore and an optional comment, anonymous. Managers find it in the
+// list of surveys (/tilsett/undersokelser) with its results, charts and
+// CSV on the builder's pages, where groups of fewer than surveys.MinGroup
+// are hidden. It has no link of its own: its answer page is not found,
+// and answers come only through this module, which checks and spends the
+// ticket and stores the answer (surveys.Service.AnswerReceipt) in one
+// transaction. While it is open its questions cannot be changed (the
+// builder changes drafts only); a manager may close it, and then the
+// question takes no answers (feedback.error.closed) until it is opened
+// again. The managers' report here counts the satisfied answers per
+// service and month from the survey's counters by context
+// (surveys.Service.ReceiptCounts), plus what is left in feedback_answers:
+// the answers given before the switch, which get no new rows and which
+// MoveOldAnswers (run by the server's housekeeping) moves into the survey,
+// a batch at a time, each batch in one transaction.
+//
 // # What "cannot be linked" rests on
 //
-//   - An answer (feedback_answers) holds a random id, the municipality, the
-//     service, the month, the score and the comment: no submission id, no
-//     person, no session, no client address, no time finer than the month.
+//   - An answer is a response of the receipt survey: surveys_responses
+//     holds a random id, the municipality, the survey, the context (the
+//     month and the service, "2026-11|kontakt", in its stratum column) and
+//     in its day column the month only ("2026-11"); surveys_answers holds
+//     the score and the comment. No submission id, no person (the survey
+//     is anonymous, so surveys_respondents has no row), no session, no
+//     client address, no time finer than the month. The older answers in
+//     feedback_answers hold the same: the service, the month, the score,
+//     the comment; moved, they keep their month.
+//   - The counters (surveys_counts, surveys_cross, surveys_strata_counts)
+//     are sums per question, choice and context.
 //   - The ticket holds no submission id either, and it is not stored when
 //     issued, so there is no table of tickets per submission to join.
 //   - The list of used tickets holds a hash of the nonce and a month
 //     boundary, nothing that points to an answer.
 //   - Answering writes no audit entry (an entry has an exact time and an
-//     actor) and the handlers log nothing about the answer; the request log
-//     has the route, not the query string with the ticket.
+//     actor), neither here nor in the surveys module, and the handlers log
+//     nothing about the answer; the request log has the route, not the
+//     query string with the ticket. The one audit entry, the survey's
+//     creation, is written when the first ticket is issued, so its time is
+//     a receipt page's, not an answer's. (A ticket issued before the
+//     survey existed, at the upgrade, makes it at its answer instead.)
 //
 // It does not rest on more than that. Someone who sees the traffic (a
 // proxy's access log with times and addresses), or an operator who
@@ -88,6 +122,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/db"
 	"github.com/torg-ekommune/torg/internal/errs"
 	"github.com/torg-ekommune/torg/internal/i18n"
+	"github.com/torg-ekommune/torg/internal/surveys"
 )
 
 //go:embed migrations/*.sql
@@ -133,13 +168,21 @@ const (
 type Service struct {
 	db    *db.DB
 	audit *audit.Log
+	// surveys keeps the answers, in each municipality's receipt survey.
+	surveys *surveys.Service
 	// secrets caches each municipality's ticket secret; they never change.
 	secrets sync.Map // tenant → []byte
+	// receipts caches each municipality's receipt survey; it never
+	// changes once made.
+	receipts sync.Map // tenant → receipt
 }
 
-// New returns a Service on d that records registrations in log.
+// New returns a Service on d that records registrations in log. The
+// answers are stored through a surveys.Service on the same database and
+// log (it keeps no state of its own, and sends no mail for a receipt
+// survey), so the schema must include surveys.Schema.
 func New(d *db.DB, log *audit.Log) *Service {
-	return &Service{db: d, audit: log}
+	return &Service{db: d, audit: log, surveys: surveys.New(d, log, nil, surveys.Config{})}
 }
 
 // oslo is the time zone months and days are counted in.
@@ -299,6 +342,11 @@ func (s *Service) Ticket(ctx context.Context, tenant, serviceID string) (string,
 	if err != nil {
 		return "", errs.E(op, err)
 	}
+	// The survey the answer will go to is made now, on the receipt page,
+	// not when the first answer comes (see the package documentation).
+	if _, err := s.receipt(ctx, tenant); err != nil {
+		return "", errs.E(op, err)
+	}
 	t := ticket{service: serviceID, month: MonthOf(s.db.Now())}
 	rand.Read(t.nonce[:])
 	t.mac = t.sum(key, tenant)
@@ -309,9 +357,9 @@ func (s *Service) Ticket(ctx context.Context, tenant, serviceID string) (string,
 // id) always gives a ticket with the same nonce, so the question can be
 // answered once per submission however often the receipt page is shown.
 // The nonce is an HMAC of the seed under the municipality's survey secret;
-// the spent-ticket table holds only its hash, and the answers table has no
-// column that refers to it, so an answer still cannot be tied to the
-// submission.
+// the spent-ticket table holds only its hash, and the receipt survey's
+// responses have no column that refers to it, so an answer still cannot
+// be tied to the submission.
 func (s *Service) TicketFor(ctx context.Context, tenant, serviceID, seed string) (string, error) {
 	const op = errs.Op("feedback.TicketFor")
 	if !validServiceID(serviceID) || tenant == "" || seed == "" {
@@ -319,6 +367,9 @@ func (s *Service) TicketFor(ctx context.Context, tenant, serviceID, seed string)
 	}
 	key, err := s.secret(ctx, tenant)
 	if err != nil {
+		return "", errs.E(op, err)
+	}
+	if _, err := s.receipt(ctx, tenant); err != nil {
 		return "", errs.E(op, err)
 	}
 	t := ticket{service: serviceID, month: MonthOf(s.db.Now())}
@@ -421,7 +472,7 @@ func (s *Service) Answer(ctx context.Context, tenant string, f AnswerForm) (Answ
 	if err != nil {
 		return Answer{}, errs.E(op, err)
 	}
-	a := Answer{ID: randomID(), ServiceID: t.service, Month: t.month, Comment: cleanComment(f.Comment)}
+	a := Answer{ServiceID: t.service, Month: t.month, Comment: cleanComment(f.Comment)}
 	fields := map[string]string{}
 	switch score := strings.TrimSpace(f.Score); {
 	case score == "":
@@ -439,6 +490,16 @@ func (s *Service) Answer(ctx context.Context, tenant string, f AnswerForm) (Answ
 	if len(fields) > 0 {
 		return Answer{}, errs.E(op, errs.Invalid, errs.Key("feedback.error.invalid"), fields)
 	}
+	// Made on the receipt page as a rule; here only for a ticket issued
+	// before the municipality's survey existed.
+	r, err := s.receipt(ctx, tenant)
+	if err != nil {
+		return Answer{}, errs.E(op, err)
+	}
+	form := map[string][]string{surveys.FieldName(surveys.Question{ID: r.score}, 0): {strconv.Itoa(a.Score)}}
+	if a.Comment != "" {
+		form[surveys.FieldName(surveys.Question{ID: r.comment}, 0)] = []string{a.Comment}
+	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO feedback_spent_tickets (tenant_id, nonce_hash, expires_at) VALUES ($1, $2, $3)`,
 			tenant, t.nonceHash(), t.expires()); err != nil {
@@ -447,12 +508,18 @@ func (s *Service) Answer(ctx context.Context, tenant string, f AnswerForm) (Answ
 			}
 			return err
 		}
-		// No audit entry, on purpose: it would give the answer an exact
-		// time and an actor (see the package documentation).
-		_, err := tx.ExecContext(ctx, `INSERT INTO feedback_answers (tenant_id, id, service_id, month, score, comment) VALUES ($1, $2, $3, $4, $5, $6)`,
-			tenant, a.ID, a.ServiceID, a.Month, a.Score, a.Comment)
+		// The answer goes to the receipt survey in the same transaction, so
+		// the ticket is spent if and only if the answer is stored. No audit
+		// entry, on purpose: it would give the answer an exact time and an
+		// actor (see the package documentation); AnswerReceipt writes none
+		// either.
+		id, err := s.surveys.AnswerReceipt(ctx, tx, tenant, r.survey, surveys.ReceiptAnswer{Month: t.month, Service: t.service}, form)
+		a.ID = id
 		return err
 	})
+	if k, _, _ := errs.Public(err); errs.Is(errs.Conflict, err) && k == "surveys.error.closed" {
+		return Answer{}, errs.E(op, errs.Conflict, errs.Key("feedback.error.closed"), err)
+	}
 	if err != nil {
 		return Answer{}, errs.E(op, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/feedback"
 	"github.com/torg-ekommune/torg/internal/i18n"
 	"github.com/torg-ekommune/torg/internal/identity"
+	"github.com/torg-ekommune/torg/internal/surveys"
 	"github.com/torg-ekommune/torg/internal/web"
 )
 
@@ -133,7 +134,7 @@ type site struct {
 func newSite(t *testing.T) *site {
 	t.Helper()
 	c := dbtest.NewClock(start)
-	d := dbtest.SQLite(t, dbtest.Options{Now: c.Now}, audit.Schema, feedback.Schema)
+	d := dbtest.SQLite(t, dbtest.Options{Now: c.Now}, audit.Schema, feedback.Schema, surveys.Schema)
 	log := audit.New(d)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	shell, err := web.NewShell(catalog(t), logger)

@@ -15,6 +15,7 @@ import (
 	"github.com/torg-ekommune/torg/internal/db/dbtest"
 	"github.com/torg-ekommune/torg/internal/errs"
 	"github.com/torg-ekommune/torg/internal/feedback"
+	"github.com/torg-ekommune/torg/internal/surveys"
 )
 
 // start is the tests' "now": 23 November 2026, noon UTC.
@@ -36,9 +37,9 @@ func each(t *testing.T, fn func(t *testing.T, e env)) {
 			c := dbtest.NewClock(start)
 			var d *db.DB
 			if pg {
-				d = dbtest.Postgres(t, dbtest.Options{Now: c.Now}, audit.Schema, feedback.Schema)
+				d = dbtest.Postgres(t, dbtest.Options{Now: c.Now}, audit.Schema, feedback.Schema, surveys.Schema)
 			} else {
-				d = dbtest.SQLite(t, dbtest.Options{Now: c.Now}, audit.Schema, feedback.Schema)
+				d = dbtest.SQLite(t, dbtest.Options{Now: c.Now}, audit.Schema, feedback.Schema, surveys.Schema)
 			}
 			log := audit.New(d)
 			fn(t, env{d: d, svc: feedback.New(d, log), log: log, clock: c})
@@ -128,7 +129,7 @@ func TestConcurrentAnswers(t *testing.T) {
 			}
 		}
 		var n int
-		if err := e.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM feedback_answers WHERE tenant_id = $1`, "9999").Scan(&n); err != nil || ok != 1 || n != 1 {
+		if err := e.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM surveys_responses WHERE tenant_id = $1`, "9999").Scan(&n); err != nil || ok != 1 || n != 1 {
 			t.Errorf("%d answers accepted, %d stored (%v)", ok, n, err)
 		}
 	})
@@ -248,14 +249,37 @@ func TestAnswersCannotBeLinked(t *testing.T) {
 		if got, want := columns("feedback_spent_tickets"), []string{"expires_at", "nonce_hash", "tenant_id"}; !slices.Equal(got, want) {
 			t.Errorf("feedback_spent_tickets has columns %v, want exactly %v", got, want)
 		}
+		// The answers are in the receipt survey, whose response table
+		// holds the month and the service, nothing finer.
+		if got, want := columns("surveys_responses"), []string{"day", "id", "stratum", "survey_id", "tenant_id"}; !slices.Equal(got, want) {
+			t.Errorf("surveys_responses has columns %v, want exactly %v", got, want)
+		}
 		// What is stored: the month, and an expiry on a month boundary.
 		tk, _ := e.svc.Ticket(ctx, "9999", "kontakt")
-		if _, err := e.svc.Answer(ctx, "9999", feedback.AnswerForm{Ticket: tk, Score: "4"}); err != nil {
+		// The receipt page made the survey (audited, at the time of the
+		// page); answering adds no audit entry.
+		before, err := e.log.List(ctx, "9999", 0, 100)
+		if err != nil || len(before) != 1 || before[0].Action != "survey.create" || before[0].ActorID != "system:feedback" {
+			t.Errorf("audit before answering: %+v, %v", before, err)
+		}
+		e.clock.Add(3 * time.Hour)
+		a, err := e.svc.Answer(ctx, "9999", feedback.AnswerForm{Ticket: tk, Score: "4", Comment: "Fint"})
+		if err != nil {
 			t.Fatal(err)
 		}
-		var month string
-		if err := e.d.QueryRowContext(ctx, `SELECT month FROM feedback_answers WHERE tenant_id = $1`, "9999").Scan(&month); err != nil || month != "2026-11" {
-			t.Errorf("month = %q, %v", month, err)
+		var day, stratum string
+		if err := e.d.QueryRowContext(ctx, `SELECT day, stratum FROM surveys_responses WHERE tenant_id = $1 AND id = $2`, "9999", a.ID).Scan(&day, &stratum); err != nil ||
+			day != "2026-11" || stratum != "2026-11|kontakt" {
+			t.Errorf("day, stratum = %q, %q, %v", day, stratum, err)
+		}
+		var n int
+		e.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM surveys_respondents`).Scan(&n)
+		if n != 0 {
+			t.Errorf("%d respondent rows", n)
+		}
+		e.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM feedback_answers`).Scan(&n)
+		if n != 0 {
+			t.Errorf("%d rows in feedback_answers, which gets no new answers", n)
 		}
 		var exp time.Time
 		if err := e.d.QueryRowContext(ctx, `SELECT expires_at FROM feedback_spent_tickets WHERE tenant_id = $1`, "9999").Scan(&exp); err != nil {
@@ -266,7 +290,7 @@ func TestAnswersCannotBeLinked(t *testing.T) {
 			t.Errorf("expires_at = %v, want %v", exp, want)
 		}
 		// No audit entry tells when the answer was given.
-		if list, err := e.log.List(ctx, "9999", 0, 100); err != nil || len(list) != 0 {
+		if list, err := e.log.List(ctx, "9999", 0, 100); err != nil || len(list) != len(before) {
 			t.Errorf("answering wrote audit entries: %+v, %v", list, err)
 		}
 	})

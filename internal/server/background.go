@@ -81,6 +81,11 @@ func (s *Server) housekeeping(ctx context.Context) {
 		} else if n > 0 {
 			s.Log.Info("housekeeping: removed expired survey tickets", "rows", n)
 		}
+		if n, err := s.Feedback.MoveOldAnswers(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("housekeeping: old satisfaction answers", "err", err)
+		} else if n > 0 {
+			s.Log.Info("housekeeping: moved old satisfaction answers into the receipt survey", "rows", n)
+		}
 		if n, err := s.API.DeleteExpiredTokens(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Error("housekeeping: API tokens", "err", err)
 		} else if n > 0 {

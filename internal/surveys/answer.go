@@ -201,6 +201,9 @@ type Respondent struct {
 	Token     string
 	Principal string // "pid:…" or "email:…"
 	Name      string
+	// receipt is the context and month of an answer to the receipt
+	// survey, set by AnswerReceipt only.
+	receipt *ReceiptAnswer
 }
 
 // personKey is the one-answer marker of principal in sv.
@@ -241,6 +244,10 @@ func (s *Service) check(ctx context.Context, tenant string, sv Survey, resp Resp
 		return errs.E(errs.NotFound, errs.Key("surveys.error.not_found"))
 	case StatusClosed:
 		return errs.E(errs.Conflict, errs.Key("surveys.error.closed"))
+	}
+	if sv.Audience == AudienceReceipt {
+		// No link of its own: answered only through AnswerReceipt.
+		return errs.E(errs.NotFound, errs.Key("surveys.error.not_found"))
 	}
 	query := func(q string, args ...any) *sql.Row {
 		if tx != nil {
@@ -473,7 +480,14 @@ func (s *Service) Answer(ctx context.Context, tenant, survey string, resp Respon
 // exact time and an actor.
 func (s *Service) store(ctx context.Context, tx *sql.Tx, tenant string, sv Survey, qs []Question, resp Respondent, given []Given) (string, error) {
 	email, stratum := "", ""
+	day := s.db.Now().In(oslo).Format("2006-01-02")
 	switch {
+	case sv.Audience == AudienceReceipt:
+		if resp.receipt == nil {
+			return "", errs.E(errs.NotFound, errs.Key("surveys.error.not_found"))
+		}
+		// The month only, as the feedback module promises.
+		stratum, day = resp.receipt.Context(), resp.receipt.Month
 	case sv.Audience == AudiencePanel:
 		h := tokenHash(resp.Token)
 		if err := tx.QueryRowContext(ctx, `SELECT stratum FROM surveys_panel_invites WHERE tenant_id = $1 AND survey_id = $2 AND token_hash = $3`, tenant, sv.ID, h).Scan(&stratum); err != nil {
@@ -511,7 +525,6 @@ func (s *Service) store(ctx context.Context, tx *sql.Tx, tenant string, sv Surve
 		}
 	}
 	id := newID()
-	day := s.db.Now().In(oslo).Format("2006-01-02")
 	if _, err := tx.ExecContext(ctx, `INSERT INTO surveys_responses (tenant_id, survey_id, id, day, stratum) VALUES ($1, $2, $3, $4, $5)`, tenant, sv.ID, id, day, stratum); err != nil {
 		return "", err
 	}
@@ -528,7 +541,7 @@ func (s *Service) store(ctx context.Context, tx *sql.Tx, tenant string, sv Surve
 	bump := func(q string, item, choice int) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO surveys_counts (tenant_id, survey_id, question_id, item, choice, n) VALUES ($1, $2, $3, $4, $5, 1)
 			ON CONFLICT (tenant_id, survey_id, question_id, item, choice) DO UPDATE SET n = surveys_counts.n + 1`, tenant, sv.ID, q, item, choice)
-		if err != nil || sv.Audience != AudiencePanel {
+		if err != nil || (sv.Audience != AudiencePanel && sv.Audience != AudienceReceipt) {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO surveys_strata_counts (tenant_id, survey_id, stratum, question_id, item, choice, n) VALUES ($1, $2, $3, $4, $5, $6, 1)

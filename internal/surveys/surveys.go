@@ -28,12 +28,14 @@
 // from the answer.
 //
 // What anonymity rests on: a response (surveys_responses) holds a random id
-// and the day only; its answers (surveys_answers) hold the choices and
-// texts. Answering writes no audit entry. The markers and the invitations'
-// "answered" flag say that someone answered, not what. It does not rest on
-// more: free text can say anything, and an operator who compares the
-// physical order of rows may guess. Results hide every group of fewer
-// than MinGroup answers, so that a breakdown cannot single anyone out.
+// and the day only (the month only for the receipt survey), and a group
+// (a panel's background cell, or the receipt survey's service and month);
+// its answers (surveys_answers) hold the choices and texts. Answering
+// writes no audit entry. The markers and the invitations' "answered" flag
+// say that someone answered, not what. It does not rest on more: free text
+// can say anything, and an operator who compares the physical order of
+// rows may guess. Results hide every group of fewer than MinGroup answers,
+// so that a breakdown cannot single anyone out.
 //
 // # Results
 //
@@ -54,6 +56,19 @@
 // (surveys_strata_counts, StrataCounts) let the panel weight the results.
 // A panel survey is always anonymous. RevokePanel deletes a recipient's
 // invitations when they leave the panel.
+//
+// # The receipt survey
+//
+// A survey with audience AudienceReceipt is the satisfaction question of
+// the receipt page, one per municipality (surveys_receipt), made by the
+// feedback module on first use (Receipt) and answered only through its
+// single-use ticket (AnswerReceipt, inside the feedback module's
+// transaction): its own answer page is not found. It is always anonymous.
+// Its responses carry a context instead of a background cell, the month
+// and the service ("2026-11|kontakt"), in the stratum column, and in day
+// the month only, because the feedback module promises no finer time.
+// Counters per context (surveys_strata_counts, ReceiptCounts) give the
+// managers' report its exact figures per service and month.
 //
 // Other modules can use the service directly (e.g. a satisfaction
 // question, a citizens' panel): every exported method documents its
