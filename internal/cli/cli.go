@@ -63,7 +63,7 @@ Commands:
   receipt   check that a receipt (PDF or JSON) is genuine (receipt verify --help)
   apiclient API clients of a municipality's domain systems (apiclient add|list|revoke --help)
   archive   Noark 5 archive: export an avleveringspakke, or generate test data (archive export|seed --help)
-  election  simulate a Belenios 2.0 election, verify an election record, or run a trustee's side (election simulate|verify|trustee --help)
+  election  simulate a Belenios 2.0 election, verify an election record, run a trustee's side, or make credentials as a credential authority (election simulate|verify|trustee|credentials --help)
   initiatives citizen initiatives: import the residents who may sign (initiatives import-residents --help)
   version   print the version
 

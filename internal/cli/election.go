@@ -10,11 +10,13 @@ import (
 	"github.com/torg-ekommune/torg/internal/election/belenios"
 )
 
-const electionUsage = "usage: torg election simulate|verify|trustee [flags] (e.g. torg election simulate --help)"
+const electionUsage = "usage: torg election simulate|verify|trustee|credentials [flags] (e.g. torg election simulate --help)"
 
 // electionCmd runs `torg election simulate|verify`: a whole simulated
 // Belenios 2.0 election written as a public record, and the independent
-// verification of such a record (Torg's or belenios-tool's). Exit 0 when
+// verification of such a record (Torg's or belenios-tool's); and the
+// trustees' and the credential authority's commands (trustee,
+// credentials). Exit 0 when
 // the record verifies, 1 when a check fails, 2 on usage errors.
 func electionCmd(env Env, args []string) error {
 	if len(args) == 0 {
@@ -25,6 +27,8 @@ func electionCmd(env Env, args []string) error {
 		return electionSimulate(env, args[1:])
 	case "trustee":
 		return electionTrusteeCmd(env, args[1:])
+	case "credentials":
+		return electionCredentials(env, args[1:])
 	case "verify":
 		return electionVerify(env, args[1:])
 	}

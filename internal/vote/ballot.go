@@ -217,6 +217,10 @@ func (s *Service) CastFor(ctx context.Context, tenant, uuid, pid, choice string)
 	if err := s.checkPeriod(op, e); err != nil {
 		return "", err
 	}
+	if e.CredMode == CredAuthority {
+		// The server holds no credential to sign with.
+		return "", errs.E(op, errs.Invalid, errs.Key("vote.error.js_required"), map[string]string{FieldChoice: "vote.error.js_required"})
+	}
 	var secret string
 	err = s.db.QueryRowContext(ctx, `SELECT credential FROM vote_voters WHERE tenant_id = $1 AND uuid = $2 AND pid = $3`, tenant, uuid, pid).Scan(&secret)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && secret == "") {

@@ -56,6 +56,7 @@ type handlers struct {
 //	GET  /tilsett/val/{uuid}                   manage one: trustees, voters, open, close, publish
 //	POST /tilsett/val/{uuid}/tillitsvalde      add a trustee (namn, epost)
 //	POST /tilsett/val/{uuid}/veljarar          upload the voter list (file or text: veljarar)
+//	POST /tilsett/val/{uuid}/valkodar          upload the credential authority's public credentials (file or text: offentlege_valkodar)
 //	POST /tilsett/val/{uuid}/{act}             opne, lukk, publiser
 func Routes(mux *http.ServeMux, shell *web.Shell, svc *Service, id *identity.Service, cfg Config) error {
 	if err := shell.AddAsset(BallotScript, ballotJS); err != nil {
@@ -88,6 +89,7 @@ func Routes(mux *http.ServeMux, shell *web.Shell, svc *Service, id *identity.Ser
 	mux.Handle("GET /tilsett/val/{uuid}", staff(h.staffElection))
 	mux.Handle("POST /tilsett/val/{uuid}/tillitsvalde", staff(h.addTrustee))
 	mux.Handle("POST /tilsett/val/{uuid}/veljarar", staff(h.voters))
+	mux.Handle("POST /tilsett/val/{uuid}/valkodar", staff(h.publicCreds))
 	mux.Handle("POST /tilsett/val/{uuid}/{act}", staff(h.act))
 	return nil
 }
@@ -216,6 +218,9 @@ type pageView struct {
 	Field    map[string]string
 	Eligible bool
 	Voted    bool
+	// CredFP is the fingerprint of the public credentials when a
+	// credential authority made them.
+	CredFP string
 }
 
 func (h *handlers) election(w http.ResponseWriter, r *http.Request) error {
@@ -227,8 +232,14 @@ func (h *handlers) election(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v := pageView{E: h.view(e), Board: bd}
+	if e.CredMode == CredAuthority {
+		if _, v.CredFP, err = h.svc.PublicCredentials(r.Context(), e.Tenant, e.UUID); err != nil {
+			return err
+		}
+	}
 	w.Header().Set("Cache-Control", "no-cache")
-	return h.pages.Render(w, r, http.StatusOK, "election", pageView{E: h.view(e), Board: bd})
+	return h.pages.Render(w, r, http.StatusOK, "election", v)
 }
 
 func (h *handlers) board(w http.ResponseWriter, r *http.Request) error {
@@ -276,7 +287,7 @@ func (h *handlers) renderVote(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	v := pageView{E: h.view(e), Tracker: tr, Ballots: n, Voted: n > 0, Eligible: ok, Choice: choice, Field: fields,
-		Errors: summary(fields, FieldChoice)}
+		Errors: summary(fields, FieldCredential, FieldChoice)}
 	for i := range v.E.Answers {
 		v.E.Answers[i].Checked = v.E.Answers[i].Value == choice
 	}
@@ -530,7 +541,7 @@ func (h *handlers) renderStaffList(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	v := staffListView{Form: f, Field: fields, High: f.Level == identity.LevelHigh, MaxAnswers: MaxAnswers,
-		Errors: summary(fields, FieldName, FieldDescription, FieldQuestion, FieldAnswers, FieldOpens, FieldCloses, FieldLevel, FieldMode, FieldThreshold)}
+		Errors: summary(fields, FieldName, FieldDescription, FieldQuestion, FieldAnswers, FieldOpens, FieldCloses, FieldLevel, FieldMode, FieldThreshold, FieldCredMode)}
 	for _, e := range all {
 		v.Elections = append(v.Elections, h.view(e))
 	}
@@ -549,7 +560,8 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
 	p := r.PostForm
 	f := ElectionForm{Name: p.Get(FieldName), Description: p.Get(FieldDescription), Question: p.Get(FieldQuestion), Blank: p.Get("blank") == "1",
 		Answers: strings.Split(strings.ReplaceAll(p.Get(FieldAnswers), "\r\n", "\n"), "\n"),
-		Level:   p.Get(FieldLevel), OpensAt: p.Get(FieldOpens), ClosesAt: p.Get(FieldCloses), Mode: p.Get(FieldMode), Threshold: p.Get(FieldThreshold)}
+		Level:   p.Get(FieldLevel), OpensAt: p.Get(FieldOpens), ClosesAt: p.Get(FieldCloses), Mode: p.Get(FieldMode), Threshold: p.Get(FieldThreshold),
+		Credentials: p.Get(FieldCredMode)}
 	uuid, err := h.svc.Create(r.Context(), web.From(r).Tenant.ID, f, actor(r))
 	if err != nil {
 		if fields, ok := formErr(err); ok {
@@ -572,6 +584,10 @@ type staffView struct {
 	Message  string // a refusal of open, close or publish, in the page's language
 	Done     string
 	Steps    map[int]string // threshold: the ceremony step due for each trustee, by index
+	// A credential authority's election: how many public credentials are
+	// uploaded and their fingerprint.
+	CredCount int
+	CredFP    string
 }
 
 func (h *handlers) renderStaff(w http.ResponseWriter, r *http.Request, status int, form map[string]string, fields map[string]string, msg string, args []any) error {
@@ -596,7 +612,12 @@ func (h *handlers) renderStaff(w http.ResponseWriter, r *http.Request, status in
 		text = h.shell.Catalog().T(i18n.Lang(web.From(r).Lang), msg, args...)
 	}
 	v := staffView{E: h.view(e), Trustees: ts, Voters: n, Board: bd, Field: fields, Form: form, Message: text,
-		Errors: summary(fields, FieldTrusteeName, FieldTrusteeEmail, FieldVoters), Done: r.URL.Query().Get("gjort")}
+		Errors: summary(fields, FieldTrusteeName, FieldTrusteeEmail, FieldVoters, FieldPublicCreds), Done: r.URL.Query().Get("gjort")}
+	if e.CredMode == CredAuthority {
+		if v.CredCount, v.CredFP, err = h.svc.PublicCredentials(r.Context(), e.Tenant, e.UUID); err != nil {
+			return err
+		}
+	}
 	if e.Threshold > 0 {
 		v.Steps = map[int]string{}
 		for _, t := range ts {
@@ -652,6 +673,29 @@ func (h *handlers) voters(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.done(w, r, "veljarar")
+}
+
+// publicCreds stores the public credentials the credential authority made.
+func (h *handlers) publicCreds(w http.ResponseWriter, r *http.Request) error {
+	raw, err := upload(r, FieldPublicCreds)
+	if err == nil && strings.TrimSpace(string(raw)) == "" {
+		err = errs.E(errs.Invalid, errs.Key("vote.error.file_required"), map[string]string{FieldPublicCreds: "vote.error.file_required"})
+	}
+	if err == nil {
+		_, err = h.svc.SetPublicCredentials(r.Context(), web.From(r).Tenant.ID, r.PathValue("uuid"), raw, actor(r))
+	}
+	if err != nil {
+		if fields, ok := formErr(err); ok {
+			key, args, _ := errs.Public(err)
+			return h.renderStaff(w, r, http.StatusUnprocessableEntity, nil, fields, key, args)
+		}
+		if errs.Is(errs.Conflict, err) {
+			key, args, _ := errs.Public(err)
+			return h.renderStaff(w, r, http.StatusConflict, nil, nil, key, args)
+		}
+		return err
+	}
+	return h.done(w, r, "valkodar")
 }
 
 func (h *handlers) act(w http.ResponseWriter, r *http.Request) error {

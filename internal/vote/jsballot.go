@@ -14,7 +14,10 @@ package vote
 // longer sees the voter's choice. Without JavaScript, or when the script
 // fails, the form posts the choice (field FieldChoice) and the server
 // encrypts for the voter (Service.CastFor), as before; the pages say which
-// way was used.
+// way was used. In an election with a credential authority (credentials.go)
+// the page carries no credential: the voter types the one the authority
+// sent into a field without a name, ballot.js signs with it, and nothing
+// is posted when the script fails.
 
 import (
 	"context"
@@ -63,13 +66,25 @@ func (s *Service) voterCredential(ctx context.Context, op errs.Op, tenant, uuid,
 type BrowserKit struct {
 	Election   string
 	Credential string
+	// Authority: the election's credentials come from a credential
+	// authority; Credential is empty and the voter types theirs.
+	Authority bool
 }
 
 // BrowserKit returns the election and the secret credential of voter pid,
 // for the signed-in voter's own voting page only.
 func (s *Service) BrowserKit(ctx context.Context, tenant, uuid, pid string) (*BrowserKit, error) {
 	const op = errs.Op("vote.BrowserKit")
-	secret, _, err := s.voterCredential(ctx, op, tenant, uuid, pid)
+	e, err := s.Get(ctx, tenant, uuid)
+	if err != nil {
+		return nil, err
+	}
+	var secret string
+	if e.CredMode == CredAuthority {
+		_, err = s.boundCredential(ctx, op, tenant, uuid, pid)
+	} else {
+		secret, _, err = s.voterCredential(ctx, op, tenant, uuid, pid)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +92,7 @@ func (s *Service) BrowserKit(ctx context.Context, tenant, uuid, pid string) (*Br
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	return &BrowserKit{Election: string(sd.elRaw), Credential: secret}, nil
+	return &BrowserKit{Election: string(sd.elRaw), Credential: secret, Authority: e.CredMode == CredAuthority}, nil
 }
 
 // CastOwn casts a ballot that voter pid made in the browser: it must be
@@ -97,7 +112,12 @@ func (s *Service) CastOwn(ctx context.Context, tenant, uuid, pid string, raw []b
 	if err := s.checkPeriod(op, e); err != nil {
 		return "", err
 	}
-	_, public, err := s.voterCredential(ctx, op, tenant, uuid, pid)
+	var public string
+	if e.CredMode == CredAuthority {
+		_, err = s.boundCredential(ctx, op, tenant, uuid, pid)
+	} else {
+		_, public, err = s.voterCredential(ctx, op, tenant, uuid, pid)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -108,10 +128,21 @@ func (s *Service) CastOwn(ctx context.Context, tenant, uuid, pid string, raw []b
 	if err != nil {
 		return "", refuse("vote.error.ballot_canonical", err)
 	}
-	if b.Credential == nil || b.Credential.String() != public {
-		return "", refuse("vote.error.ballot_not_yours", nil)
+	var tr string
+	if e.CredMode == CredAuthority {
+		if b.Credential == nil {
+			return "", refuse("vote.error.ballot_canonical", nil)
+		}
+		tr, err = s.castAuthority(ctx, op, tenant, uuid, pid, b, raw)
+		if _, ok := formErr(err); ok {
+			return "", err
+		}
+	} else {
+		if b.Credential == nil || b.Credential.String() != public {
+			return "", refuse("vote.error.ballot_not_yours", nil)
+		}
+		tr, err = s.Cast(ctx, tenant, uuid, raw)
 	}
-	tr, err := s.Cast(ctx, tenant, uuid, raw)
 	if err != nil && (errs.Is(errs.Invalid, err) || (errs.Is(errs.Conflict, err) && errorKey(err) == "vote.error.ballot_replay")) {
 		return "", refuse(errorKey(err), err)
 	}

@@ -42,7 +42,7 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 	// Audit actions are not messages.
-	for _, a := range []string{"vote.create", "vote.trustee_add", "vote.trustee_key", "vote.voters", "vote.open", "vote.close", "vote.partial", "vote.tallied", "vote.publish"} {
+	for _, a := range []string{"vote.create", "vote.trustee_add", "vote.trustee_key", "vote.voters", "vote.public_creds", "vote.open", "vote.close", "vote.partial", "vote.tallied", "vote.publish"} {
 		delete(used, a)
 	}
 	states := []string{"setup", "open", "closed", "tallied", "published"}
@@ -50,7 +50,7 @@ func TestMessagesComplete(t *testing.T) {
 		used["vote.state."+s] = true
 		used["vote.error.state_"+s] = true
 	}
-	for _, s := range []string{"tillitsvald", "veljarar", "opne", "lukk", "publiser"} {
+	for _, s := range []string{"tillitsvald", "veljarar", "valkodar", "opne", "lukk", "publiser"} {
 		used["vote.staff.done_"+s] = true
 	}
 	for _, s := range []string{"nokkel", "dekryptering"} {

@@ -10,7 +10,10 @@
 //     and closing time, and how the trustees hold the decryption key
 //     (Service.Create; state "setup"): each a full key ("Single": every
 //     trustee must decrypt), or a share of it with a threshold t of n
-//     (Belenios' "Pedersen" protocol: any t of the n decrypt).
+//     (Belenios' "Pedersen" protocol: any t of the n decrypt); and who
+//     makes the voting credentials: the server (CredServer, the default)
+//     or a credential authority apart from it (CredAuthority, see
+//     credentials.go and "What the server knows" below).
 //  2. The officer names 1 to MaxTrustees trustees (2 to MaxTrustees with
 //     a threshold). Each gets a link of their own and works on their own
 //     computer with `torg election trustee`; the server never holds a
@@ -28,8 +31,11 @@
 //     signature and proof it can: certificates, coefficients, that each
 //     share's public key matches the coefficients, its proof of knowledge.
 //  3. The officer uploads the voter list, one fødselsnummer a line
-//     (Service.SetVoters), and opens the election (Service.Open): a
-//     voting credential is made for each voter, the election key is the
+//     (Service.SetVoters); with a credential authority, the officer then
+//     uploads the authority's public credentials, one per voter
+//     (Service.SetPublicCredentials). The officer opens the election
+//     (Service.Open): a voting credential is made for each voter (with an
+//     authority: the uploaded public credentials are used), the election key is the
 //     product of the trustees' keys (threshold: of the coefficients g^a_i0;
 //     the trustees list is one Pedersen block whose verification keys are
 //     the shares'), and the Setup event starts the record (state "open").
@@ -56,16 +62,31 @@
 //
 // # What the server knows
 //
-// The voting credential is made and kept by the server. With JavaScript
-// the voting page encrypts and signs the ballot in the voter's browser
-// (static/ballot.js, see jsballot.go): the page gives the signed-in voter,
-// and no one else, their credential, and only the ballot is posted, so the
-// server never sees the choice. Because the server made the credential, it
-// could in principle still cast a ballot for the voter. Without JavaScript,
-// or when the script fails, the server encrypts on the voter's behalf
-// (CastFor) and sees the choice while it does; the pages say which way was
-// used. A credential authority apart from the server would remove the
-// remaining trust; it is not built yet.
+// By default (CredServer) the voting credential is made and kept by the
+// server. With JavaScript the voting page encrypts and signs the ballot in
+// the voter's browser (static/ballot.js, see jsballot.go): the page gives
+// the signed-in voter, and no one else, their credential, and only the
+// ballot is posted, so the server never sees the choice. Because the
+// server made the credential, it could in principle still cast a ballot
+// for the voter. Without JavaScript, or when the script fails, the server
+// encrypts on the voter's behalf (CastFor) and sees the choice while it
+// does; the pages say which way was used.
+//
+// With a credential authority (CredAuthority, chosen when the election is
+// created; credentials.go) that remaining trust is removed, as in
+// Belenios: a person other than the officer and the operator makes the
+// credentials on their own computer (`torg election credentials`), sends
+// each voter theirs by letter or e-mail outside the server, and hands over
+// only the public credentials, whose fingerprint the election's page shows
+// for the authority to check. The server holds no secret credential of
+// such an election (vote_voters.credential stays empty) and so cannot cast
+// a ballot for anyone. A voter must both sign in through ID-porten (be on
+// the list) and type the credential, which the browser uses to sign and
+// never posts; the first accepted ballot binds that credential to the
+// voter (one credential per voter, one voter per credential), and a later
+// ballot with it replaces the earlier. Voting in this mode needs
+// JavaScript: without it the credential could reach the signature only
+// through the server, so the page says so and CastFor refuses.
 //
 // The record (events and members) is append-only in vote_events and
 // vote_data; its hash chain head is shown on the bulletin board as it
@@ -160,6 +181,9 @@ type Election struct {
 	// of the key (Belenios' Pedersen protocol); 0 when each holds a full
 	// key and all must decrypt.
 	Threshold int
+	// CredMode is who makes the voting credentials: CredServer or
+	// CredAuthority (see credentials.go).
+	CredMode string
 }
 
 // Trustee is a trustee of an election.
@@ -210,6 +234,7 @@ type ElectionForm struct {
 	ClosesAt    string
 	Mode        string // ModeSingle (also "") or ModeThreshold
 	Threshold   string // with ModeThreshold: how many trustees must decrypt, 1 to MaxTrustees
+	Credentials string // who makes the voting credentials: CredServer (also "") or CredAuthority
 }
 
 // AnswersText is the answers one per line, for the form's text area.
@@ -336,6 +361,13 @@ func (s *Service) Create(ctx context.Context, tenant string, f ElectionForm, act
 	default:
 		fields[FieldMode] = "vote.error.mode"
 	}
+	switch f.Credentials = strings.TrimSpace(f.Credentials); f.Credentials {
+	case "", CredServer:
+		f.Credentials = CredServer
+	case CredAuthority:
+	default:
+		fields[FieldCredMode] = "vote.error.cred_mode"
+	}
 	if len(fields) > 0 {
 		return "", errs.E(op, errs.Invalid, errs.Key("vote.error.form"), fields)
 	}
@@ -346,13 +378,16 @@ func (s *Service) Create(ctx context.Context, tenant string, f ElectionForm, act
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO vote_elections (tenant_id, uuid, name, description, questions, level, opens_at, closes_at,
-			state, election_json, archive_time, result, created_by, created_at, threshold) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 0, '', $10, $11, $12)`,
-			tenant, uuid, f.Name, f.Description, string(qs), f.Level, opens.UTC(), closes.UTC(), StateSetup, actor.ActorID, now, threshold); err != nil {
+			state, election_json, archive_time, result, created_by, created_at, threshold, cred_mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 0, '', $10, $11, $12, $13)`,
+			tenant, uuid, f.Name, f.Description, string(qs), f.Level, opens.UTC(), closes.UTC(), StateSetup, actor.ActorID, now, threshold, f.Credentials); err != nil {
 			return err
 		}
 		detail := f.Name
 		if threshold > 0 {
 			detail = "threshold " + strconv.Itoa(threshold) + ": " + f.Name
+		}
+		if f.Credentials == CredAuthority {
+			detail = "credential authority: " + detail
 		}
 		return s.log(ctx, tx, tenant, actor, "vote.create", uuid, detail)
 	})
@@ -375,12 +410,12 @@ func (s *Service) log(ctx context.Context, tx *sql.Tx, tenant string, actor audi
 
 type rowScanner interface{ Scan(...any) error }
 
-const electionCols = `uuid, name, description, questions, level, opens_at, closes_at, state, result, created_at, threshold`
+const electionCols = `uuid, name, description, questions, level, opens_at, closes_at, state, result, created_at, threshold, cred_mode`
 
 func scanElection(tenant string, r rowScanner) (*Election, error) {
 	e := &Election{Tenant: tenant}
 	var qs, result string
-	if err := r.Scan(&e.UUID, &e.Name, &e.Description, &qs, &e.Level, &e.OpensAt, &e.ClosesAt, &e.State, &result, &e.CreatedAt, &e.Threshold); err != nil {
+	if err := r.Scan(&e.UUID, &e.Name, &e.Description, &qs, &e.Level, &e.OpensAt, &e.ClosesAt, &e.State, &result, &e.CreatedAt, &e.Threshold, &e.CredMode); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(qs), &e.Questions); err != nil {
@@ -761,22 +796,31 @@ func (s *Service) Open(ctx context.Context, tenant, uuid string, actor audit.Ent
 		if len(pids) == 0 {
 			return errs.E(op, errs.Invalid, errs.Key("vote.error.voters_empty"))
 		}
-		var pubs []*big.Int
-		for _, p := range pids {
-			c, err := belenios.NewCredential(uuid, s.rnd())
-			if err != nil {
+		var credStrs []string
+		if e.CredMode == CredAuthority {
+			// The credential authority's public credentials; the server
+			// holds no secret one.
+			if credStrs, err = authorityCredentials(ctx, tx, op, tenant, uuid, len(pids)); err != nil {
 				return err
 			}
-			pubs = append(pubs, c.Public)
-			if _, err := tx.ExecContext(ctx, `UPDATE vote_voters SET credential = $4, public_cred = $5 WHERE tenant_id = $1 AND uuid = $2 AND pid = $3`,
-				tenant, uuid, p, c.Secret, c.Public.String()); err != nil {
-				return err
+		} else {
+			var pubs []*big.Int
+			for _, p := range pids {
+				c, err := belenios.NewCredential(uuid, s.rnd())
+				if err != nil {
+					return err
+				}
+				pubs = append(pubs, c.Public)
+				if _, err := tx.ExecContext(ctx, `UPDATE vote_voters SET credential = $4, public_cred = $5 WHERE tenant_id = $1 AND uuid = $2 AND pid = $3`,
+					tenant, uuid, p, c.Secret, c.Public.String()); err != nil {
+					return err
+				}
 			}
-		}
-		sort.Slice(pubs, func(i, j int) bool { return pubs[i].Cmp(pubs[j]) < 0 })
-		credStrs := make([]string, len(pubs))
-		for i, p := range pubs {
-			credStrs[i] = p.String()
+			sort.Slice(pubs, func(i, j int) bool { return pubs[i].Cmp(pubs[j]) < 0 })
+			credStrs = make([]string, len(pubs))
+			for i, p := range pubs {
+				credStrs[i] = p.String()
+			}
 		}
 		bqs := make([]belenios.Question, len(e.Questions))
 		for i, q := range e.Questions {

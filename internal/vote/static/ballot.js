@@ -35,6 +35,13 @@
 // sent. If anything fails, it submits the form as it is: the server then
 // encrypts for the voter (the path without JavaScript), and the page it
 // answers says so.
+//
+// With a credential authority (data-authority, see credentials.go) the
+// page carries no credential: the voter types the one the authority sent
+// into the field named by data-credential-input, which has no name and so
+// is never posted. The script checks its form and checksum before signing
+// (data-msg-cred-format when wrong) and, if anything fails, posts nothing:
+// the server holds no credential to encrypt with.
 (function () {
   "use strict";
 
@@ -350,13 +357,30 @@
     return [v];
   }
 
+  // credentialOK reports whether s is a secret credential as Belenios
+  // prints it: XXX-XXX-XXX-XXX-XXX, Base58, the last character a checksum
+  // (53 - n mod 53 of the first 14 read in base 58).
+  const B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  function credentialOK(s) {
+    if (!/^[1-9A-HJ-NP-Za-km-z]{3}(-[1-9A-HJ-NP-Za-km-z]{3}){4}$/.test(s)) return false;
+    const raw = s.replace(/-/g, "");
+    let n = 0n;
+    for (let i = 0; i < 14; i++) n = n * 58n + BigInt(B58.indexOf(raw[i]));
+    return B58.indexOf(raw[14]) === Number(53n - (n % 53n));
+  }
+
   // --- The voting page ---
 
   function enhance(form) {
     const d = form.dataset;
     const status = document.getElementById(d.status);
     const mode = document.getElementById(d.mode);
-    if (!status || !d.election || !d.credential) return;
+    // With a credential authority (data-authority) the voter types the
+    // credential into an input without a name, so it is never posted; a
+    // failure then sends nothing (the server has no credential to sign with).
+    const credInput = d.credentialInput ? document.getElementById(d.credentialInput) : null;
+    const credError = credInput ? document.getElementById(d.credentialInput + "-error") : null;
+    if (!status || !d.election || (!d.credential && !credInput)) return;
     if (mode) mode.hidden = false;
     let busy = false;
     form.addEventListener("submit", (ev) => {
@@ -364,6 +388,21 @@
       if (!picked) return; // nothing to encrypt: the server asks for a choice
       ev.preventDefault();
       if (busy) return;
+      let credential = d.credential;
+      if (credInput) {
+        credential = credInput.value.trim();
+        if (!credentialOK(credential)) {
+          credError.textContent = d.msgCredFormat;
+          credError.hidden = false;
+          credInput.setAttribute("aria-invalid", "true");
+          credInput.setAttribute("aria-describedby", d.credentialInput + "-hint " + d.credentialInput + "-error");
+          status.textContent = d.msgCredFormat;
+          credInput.focus();
+          return;
+        }
+        credError.hidden = true;
+        credInput.removeAttribute("aria-invalid");
+      }
       busy = true;
       status.textContent = d.msgWorking;
       // Let the status be shown and announced before the computation
@@ -371,9 +410,10 @@
       setTimeout(() => {
         let ballot;
         try {
-          ballot = createBallot(d.election, d.credential, plaintextFor(JSON.parse(d.election), picked.value));
+          ballot = createBallot(d.election, credential, plaintextFor(JSON.parse(d.election), picked.value));
         } catch (err) {
           status.textContent = d.msgFailed;
+          if (d.authority) { busy = false; return; } // nothing to fall back on
           HTMLFormElement.prototype.submit.call(form); // the path without JavaScript
           return;
         }
@@ -404,6 +444,7 @@
     createBallot: createBallot,
     plaintextFor: plaintextFor,
     deriveCredential: deriveCredential,
+    credentialOK: credentialOK,
     sha256: sha256,
     pbkdf2SHA256: pbkdf2SHA256,
   };
