@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/torg-ekommune/torg/internal/pdftext"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -639,19 +640,19 @@ func TestLetterPDF(t *testing.T) {
 	}
 	checkPDF(t, pdf, "Demo kommune", "Åse Ærø Øvergård", "Dato: 23.11.2026", "Vedtak: Vedtak om plass (§ 16) – «Blåbærskogen» ?", "Slutt på brevet.",
 		"Hjemmel", "Barnehageloven § 16", "Klagerett", "Med hilsen", "Sara Saksbehandler", "Saksnummer 2026/12 · side 1 av 2", "side 2 av 2")
-	for _, line := range wrapText(toWinAnsi(body), fontRegular, 10.5, textW) {
+	for _, line := range pdftext.Wrap(pdftext.Encode(body), pdftext.Regular, 10.5, textW) {
 		w := 0.0
 		for _, c := range line {
-			w += glyphWidth(fontRegular, c) * 10.5 / 1000
+			w += float64(pdftext.Width(pdftext.Regular, c)) * 10.5 / 1000
 		}
 		if w > textW+0.01 {
 			t.Fatalf("line %q is %.1f pt wide, more than %.1f", line, w, textW)
 		}
 	}
-	if got := wrapText(toWinAnsi("a\n\nb"), fontRegular, 10, 100); len(got) != 3 || len(got[1]) != 0 {
+	if got := pdftext.Wrap(pdftext.Encode("a\n\nb"), pdftext.Regular, 10, 100); len(got) != 3 || len(got[1]) != 0 {
 		t.Errorf("paragraph break: %q", got)
 	}
-	if got := wrapText(nil, fontRegular, 10, 100); got != nil {
+	if got := pdftext.Wrap(nil, pdftext.Regular, 10, 100); got != nil {
 		t.Errorf("empty text: %q", got)
 	}
 }

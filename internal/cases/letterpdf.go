@@ -3,11 +3,11 @@ package cases
 import (
 	"bytes"
 	"fmt"
+	"github.com/torg-ekommune/torg/internal/pdftext"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // PrintedLetter is what the printable copy of a letter or decision holds.
@@ -33,32 +33,32 @@ type PrintedLetter struct {
 func LetterPDF(l PrintedLetter) []byte {
 	lay := &letterLayout{}
 	lay.newPage()
-	lay.para(l.Municipality, fontBold, 13, 17)
+	lay.para(l.Municipality, pdftext.Bold, 13, 17)
 	lay.space(18)
-	lay.para(l.Recipient, fontRegular, 10.5, 14)
+	lay.para(l.Recipient, pdftext.Regular, 10.5, 14)
 	lay.space(14)
 	date := l.Date.In(oslo).Format("02.01.2006")
-	lay.para("Saksnummer: "+l.CaseNumber+"\nDato: "+date, fontRegular, 10.5, 14)
+	lay.para("Saksnummer: "+l.CaseNumber+"\nDato: "+date, pdftext.Regular, 10.5, 14)
 	lay.space(22)
 	heading := l.Title
 	if l.Kind == KindDecision {
 		heading = "Vedtak: " + l.Title
 	}
-	lay.para(heading, fontBold, 16, 21)
+	lay.para(heading, pdftext.Bold, 16, 21)
 	lay.space(10)
-	lay.para(l.Body, fontRegular, 10.5, 14.5)
+	lay.para(l.Body, pdftext.Regular, 10.5, 14.5)
 	if l.LegalBasis != "" {
 		lay.space(12)
-		lay.para("Hjemmel", fontBold, 11, 15)
-		lay.para(l.LegalBasis, fontRegular, 10.5, 14.5)
+		lay.para("Hjemmel", pdftext.Bold, 11, 15)
+		lay.para(l.LegalBasis, pdftext.Regular, 10.5, 14.5)
 	}
 	if l.Appeal != "" {
 		lay.space(12)
-		lay.para("Klagerett", fontBold, 11, 15)
-		lay.para(l.Appeal, fontRegular, 10.5, 14.5)
+		lay.para("Klagerett", pdftext.Bold, 11, 15)
+		lay.para(l.Appeal, pdftext.Regular, 10.5, 14.5)
 	}
 	lay.space(22)
-	lay.para("Med hilsen\n"+l.Author+"\n"+l.Municipality, fontRegular, 10.5, 14.5)
+	lay.para("Med hilsen\n"+l.Author+"\n"+l.Municipality, pdftext.Regular, 10.5, 14.5)
 	return lay.write(l.Title, "Saksnummer "+l.CaseNumber)
 }
 
@@ -70,13 +70,6 @@ const (
 	marginTop    = 70.87
 	marginBottom = 85
 	textW        = pageW - 2*marginX
-)
-
-type letterFont int
-
-const (
-	fontRegular letterFont = iota // Helvetica, /F1
-	fontBold                      // Helvetica-Bold, /F2
 )
 
 type letterLayout struct {
@@ -98,8 +91,8 @@ func (l *letterLayout) space(h float64) {
 
 // para sets text in font f at size with the given leading, wrapped to the
 // text width, starting a new page when the bottom margin is reached.
-func (l *letterLayout) para(text string, f letterFont, size, leading float64) {
-	for _, line := range wrapText(toWinAnsi(text), f, size, textW) {
+func (l *letterLayout) para(text string, f pdftext.Font, size, leading float64) {
+	for _, line := range pdftext.Wrap(pdftext.Encode(text), f, size, textW) {
 		if l.y-leading < marginBottom {
 			l.newPage()
 		}
@@ -135,7 +128,7 @@ func (l *letterLayout) write(title, footer string) []byte {
 	obj(4, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
 	obj(5, "<< /Title "+pdfTextString(title)+" /Producer (Torg) >>")
 	for i, page := range l.pages {
-		foot := toWinAnsi(fmt.Sprintf("%s · side %d av %d", footer, i+1, n))
+		foot := pdftext.Encode(fmt.Sprintf("%s · side %d av %d", footer, i+1, n))
 		fmt.Fprintf(page, "BT /F1 8 Tf %s %s Td %s Tj ET\n", pdfNum(marginX), pdfNum(marginBottom-30), pdfLiteral(foot))
 		obj(6+2*i, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>", 7+2*i))
 		offsets[7+2*i] = b.Len()
@@ -192,102 +185,4 @@ func pdfTextString(s string) string {
 		b = append(b, hex[u>>12], hex[u>>8&0xF], hex[u>>4&0xF], hex[u&0xF])
 	}
 	return string(append(b, '>'))
-}
-
-// toWinAnsi converts UTF-8 text to WinAnsiEncoding: Latin-1 (æøå, é, ü,
-// ...) and the code page's common extras map to their codes, line breaks
-// become '\n', tabs and other spaces ' ', invisible characters go, and
-// everything else becomes '?'.
-func toWinAnsi(s string) []byte {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			out = append(out, '?')
-		case r == '\n', r == '\r', r == 0x2028, r == 0x2029:
-			out = append(out, '\n')
-		case r == '\t', r >= 0x2000 && r <= 0x200A, r == 0x202F, r == 0x205F, r == 0x3000:
-			out = append(out, ' ')
-		case r == 0xAD, r >= 0x200B && r <= 0x200D, r == 0x2060, r == 0xFEFF:
-		case r >= 0x20 && r < 0x7F, r >= 0xA0 && r <= 0xFF:
-			out = append(out, byte(r))
-		default:
-			if c, ok := winAnsiExtras[r]; ok {
-				out = append(out, c)
-			} else {
-				out = append(out, '?')
-			}
-		}
-	}
-	return out
-}
-
-// winAnsiExtras are the characters of WinAnsiEncoding outside Latin-1.
-var winAnsiExtras = map[rune]byte{
-	'€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88, '‰': 0x89, 'Š': 0x8A,
-	'‹': 0x8B, 'Œ': 0x8C, 'Ž': 0x8E, '\u2018': 0x91, '\u2019': 0x92, '\u201C': 0x93, '\u201D': 0x94, '•': 0x95,
-	'–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99, 'š': 0x9A, '›': 0x9B, 'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F,
-	'\u2010': '-', '\u2011': '-', '\u2212': '-',
-}
-
-// glyphWidth returns the advance width of WinAnsi code c in f, in 1/1000 em.
-func glyphWidth(f letterFont, c byte) float64 {
-	table := helveticaWidths
-	if f == fontBold {
-		table = helveticaBoldWidths
-	}
-	return float64(int(table[2*int(c)])<<8 | int(table[2*int(c)+1]))
-}
-
-// wrapText breaks WinAnsi text into lines no wider than width: at '\n',
-// and between words where a line would get too wide; a word wider than a
-// line is broken between characters. Empty lines stay (paragraph breaks).
-func wrapText(text []byte, f letterFont, size, width float64) [][]byte {
-	text = bytes.TrimRight(text, "\n")
-	if len(text) == 0 {
-		return nil
-	}
-	w := func(s []byte) float64 {
-		sum := 0.0
-		for _, c := range s {
-			sum += glyphWidth(f, c)
-		}
-		return sum * size / 1000
-	}
-	space := w([]byte{' '})
-	var lines [][]byte
-	for _, para := range bytes.Split(text, []byte{'\n'}) {
-		var line []byte
-		lineW := 0.0
-		for _, word := range bytes.Fields(para) {
-			ww := w(word)
-			if len(line) > 0 && lineW+space+ww <= width {
-				line = append(append(line, ' '), word...)
-				lineW += space + ww
-				continue
-			}
-			if len(line) > 0 {
-				lines = append(lines, line)
-			}
-			line, lineW = nil, 0
-			for ww > width && len(word) > 1 {
-				// As many characters as fit (at least one) on a line.
-				cut, cw := 1, glyphWidth(f, word[0])*size/1000
-				for cut < len(word) && cw+glyphWidth(f, word[cut])*size/1000 <= width {
-					cw += glyphWidth(f, word[cut]) * size / 1000
-					cut++
-				}
-				lines = append(lines, word[:cut:cut])
-				word = word[cut:]
-				ww = w(word)
-			}
-			line = append(line, word...)
-			lineW = ww
-		}
-		lines = append(lines, line)
-	}
-	return lines
 }

@@ -86,7 +86,7 @@
 // [Signer.PDF] writes an A4 PDF 1.7 document with the standard fonts
 // Helvetica, Helvetica-Bold and Courier in WinAnsiEncoding (Windows-1252:
 // Norwegian, Western European text and common punctuation; other
-// characters print as "?", see toWinAnsi). It holds, in this order: the
+// characters print as "?", see pdftext.Encode). It holds, in this order: the
 // municipality, the service (heading), the reference number and time of
 // submission (Europe/Oslo) in a box, the promised processing time, who
 // submitted, the answers as label/value rows under their group headings,

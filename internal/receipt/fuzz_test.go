@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/torg-ekommune/torg/internal/pdftext"
 	"os"
 	"os/exec"
 	"regexp"
@@ -231,7 +232,7 @@ func FuzzPDFText(f *testing.F) {
 		checkXref(t, pdf)
 		checkContent(t, pdf)
 		all := bytes.Join(contentStreams(t, pdf), nil)
-		for _, line := range wrap(toWinAnsi(value), fontRegular, 10, valueWidth) {
+		for _, line := range pdftext.Wrap(pdftext.Encode(value), pdftext.Regular, 10, valueWidth) {
 			if !bytes.Contains(all, []byte(literal(line)+" Tj")) {
 				t.Fatalf("line %q is not in the content", line)
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"github.com/torg-ekommune/torg/internal/pdftext"
 	"strings"
 )
 
@@ -26,7 +27,7 @@ const (
 
 // style is how a run of text is set.
 type style struct {
-	font    pdfFont
+	font    pdftext.Font
 	size    float64
 	leading float64 // distance between baselines
 	gray    float64 // 0 = black
@@ -35,18 +36,18 @@ type style struct {
 // The text styles, as functions so that the package has no variables.
 // Text is black or dark grey (contrast with white above 7:1) and at least
 // 8 points.
-func styleBody() style       { return style{fontRegular, 10.5, 14, 0} }
-func styleMuni() style       { return style{fontBold, 11, 15, 0.25} }
-func styleH1() style         { return style{fontBold, 20, 25, 0} }
-func styleH2() style         { return style{fontBold, 14, 19, 0} }
-func styleH3() style         { return style{fontBold, 11.5, 16, 0.15} }
-func styleLabel() style      { return style{fontBold, 10, 13, 0.2} }
-func styleValue() style      { return style{fontRegular, 10, 13, 0} }
-func styleMono() style       { return style{fontMono, 8, 13, 0} }
-func styleRefLabel() style   { return style{fontRegular, 10, 14, 0.25} }
-func styleRef() style        { return style{fontBold, 20, 25, 0} }
-func styleProcessing() style { return style{fontBold, 12, 16, 0} }
-func styleSmall() style      { return style{fontRegular, 8, 10, 0.25} }
+func styleBody() style       { return style{pdftext.Regular, 10.5, 14, 0} }
+func styleMuni() style       { return style{pdftext.Bold, 11, 15, 0.25} }
+func styleH1() style         { return style{pdftext.Bold, 20, 25, 0} }
+func styleH2() style         { return style{pdftext.Bold, 14, 19, 0} }
+func styleH3() style         { return style{pdftext.Bold, 11.5, 16, 0.15} }
+func styleLabel() style      { return style{pdftext.Bold, 10, 13, 0.2} }
+func styleValue() style      { return style{pdftext.Regular, 10, 13, 0} }
+func styleMono() style       { return style{pdftext.Mono, 8, 13, 0} }
+func styleRefLabel() style   { return style{pdftext.Regular, 10, 14, 0.25} }
+func styleRef() style        { return style{pdftext.Bold, 20, 25, 0} }
+func styleProcessing() style { return style{pdftext.Bold, 12, 16, 0} }
+func styleSmall() style      { return style{pdftext.Regular, 8, 10, 0.25} }
 
 // signatureMarker starts the signature trailer line of a signed PDF.
 const signatureMarker = "%TORG-SIGNATURE "
@@ -112,7 +113,7 @@ func (l *pdfLayout) newPage() {
 	l.pages = append(l.pages, p)
 	l.y = pageHeight - marginTop
 	if len(l.pages) > 1 {
-		head := fitWidth(toWinAnsi(l.r.Municipality+" · "+l.r.Service+" · "+l.r.Reference), fontRegular, 8, contentWidth)
+		head := fitWidth(pdftext.Encode(l.r.Municipality+" · "+l.r.Service+" · "+l.r.Reference), pdftext.Regular, 8, contentWidth)
 		fmt.Fprintf(&p.content, "/Artifact <</Type /Pagination /Subtype /Header>> BDC\nq\nBT\n/F1 8 Tf\n0.25 g\n%s %s Td\n%s Tj\nET\n0.6 G\n0.5 w\n%s %s m\n%s %s l\nS\nQ\nEMC\n",
 			num(marginX), num(l.y-8), literal(head), num(marginX), num(l.y-13), num(pageWidth-marginX), num(l.y-13))
 		l.y -= headerSpace
@@ -181,7 +182,7 @@ func (l *pdfLayout) flow(e *structElem, x float64, lines [][]byte, st style) {
 // para adds an element of type typ under parent holding text, wrapped to
 // the content width. Text that comes out empty adds nothing.
 func (l *pdfLayout) para(parent *structElem, typ, text string, st style) *structElem {
-	lines := wrap(toWinAnsi(text), st.font, st.size, contentWidth)
+	lines := pdftext.Wrap(pdftext.Encode(text), st.font, st.size, contentWidth)
 	if len(lines) == 0 {
 		return nil
 	}
@@ -194,7 +195,7 @@ func (l *pdfLayout) para(parent *structElem, typ, text string, st style) *struct
 // points of what follows, and a bookmark for it under outline (nil for the
 // top level). It returns the bookmark.
 func (l *pdfLayout) heading(typ, text string, st style, keep float64, outline *outlineItem) *outlineItem {
-	lines := wrap(toWinAnsi(text), st.font, st.size, contentWidth)
+	lines := pdftext.Wrap(pdftext.Encode(text), st.font, st.size, contentWidth)
 	if len(lines) == 0 {
 		return nil
 	}
@@ -231,7 +232,7 @@ func (l *pdfLayout) keep(h float64) {
 // rowHeight returns the height row takes for a label and a value.
 func rowHeight(label, value string, vst style) float64 {
 	lst := styleLabel()
-	n := max(len(wrap(toWinAnsi(label), lst.font, lst.size, labelWidth)), len(wrap(toWinAnsi(value), vst.font, vst.size, valueWidth)), 1)
+	n := max(len(pdftext.Wrap(pdftext.Encode(label), lst.font, lst.size, labelWidth)), len(pdftext.Wrap(pdftext.Encode(value), vst.font, vst.size, valueWidth)), 1)
 	return float64(n)*max(lst.leading, vst.leading) + 8
 }
 
@@ -248,11 +249,11 @@ func (l *pdfLayout) rule(y, gray float64) {
 func (l *pdfLayout) row(table *structElem, label, value string, vst style) {
 	lst := styleLabel()
 	dash := [][]byte{{0x96}} // en dash for an empty cell
-	ll := wrap(toWinAnsi(label), lst.font, lst.size, labelWidth)
+	ll := pdftext.Wrap(pdftext.Encode(label), lst.font, lst.size, labelWidth)
 	if len(ll) == 0 {
 		ll = dash
 	}
-	vl := wrap(toWinAnsi(value), vst.font, vst.size, valueWidth)
+	vl := pdftext.Wrap(pdftext.Encode(value), vst.font, vst.size, valueWidth)
 	if len(vl) == 0 {
 		vl = dash
 	}
@@ -388,9 +389,9 @@ func (l *pdfLayout) referenceBox() {
 	const pad = 10.0
 	width := contentWidth - 2*pad
 	lab, ref, when := styleRefLabel(), styleRef(), styleBody()
-	labL := wrap(toWinAnsi(l.t.reference), lab.font, lab.size, width)
-	refL := wrap(toWinAnsi(l.r.Reference), ref.font, ref.size, width)
-	whenL := wrap(toWinAnsi(l.t.submitted+" "+l.t.when(l.r.SubmittedAt)), when.font, when.size, width)
+	labL := pdftext.Wrap(pdftext.Encode(l.t.reference), lab.font, lab.size, width)
+	refL := pdftext.Wrap(pdftext.Encode(l.r.Reference), ref.font, ref.size, width)
+	whenL := pdftext.Wrap(pdftext.Encode(l.t.submitted+" "+l.t.when(l.r.SubmittedAt)), when.font, when.size, width)
 	h := 2*pad + float64(len(labL))*lab.leading + float64(len(refL))*ref.leading + float64(len(whenL))*when.leading
 	if h > l.top-bodyBottom { // cannot be boxed: set as plain text
 		l.flow(l.doc.add("P"), marginX, labL, lab)
@@ -418,12 +419,12 @@ func (l *pdfLayout) footers() {
 		text = fmt.Sprintf(l.t.footer, l.r.Municipality, l.r.VerifyURL)
 	}
 	st := styleSmall()
-	lines := wrap(toWinAnsi(text), st.font, st.size, contentWidth-80)
+	lines := pdftext.Wrap(pdftext.Encode(text), st.font, st.size, contentWidth-80)
 	if len(lines) > 3 {
 		lines = lines[:3]
 	}
 	for i, p := range l.pages {
-		pageNo := toWinAnsi(fmt.Sprintf(l.t.page, i+1, len(l.pages)))
+		pageNo := pdftext.Encode(fmt.Sprintf(l.t.page, i+1, len(l.pages)))
 		c := &p.content
 		fmt.Fprintf(c, "/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq\n0.6 G\n0.5 w\n%s 62 m\n%s 62 l\nS\nBT\n/F1 8 Tf\n0.25 g\n10 TL\n%s 50 Td\n",
 			num(marginX), num(pageWidth-marginX), num(marginX))
@@ -433,19 +434,19 @@ func (l *pdfLayout) footers() {
 			}
 			c.WriteString(literal(ln) + " Tj\n")
 		}
-		fmt.Fprintf(c, "ET\nBT\n/F1 8 Tf\n%s 50 Td\n%s Tj\nET\nQ\nEMC\n", num(pageWidth-marginX-textWidth(fontRegular, 8, pageNo)), literal(pageNo))
+		fmt.Fprintf(c, "ET\nBT\n/F1 8 Tf\n%s 50 Td\n%s Tj\nET\nQ\nEMC\n", num(pageWidth-marginX-pdftext.TextWidth(pdftext.Regular, 8, pageNo)), literal(pageNo))
 	}
 }
 
 // fitWidth shortens WinAnsi text with an ellipsis to fit width.
-func fitWidth(s []byte, f pdfFont, size, width float64) []byte {
-	if textWidth(f, size, s) <= width {
+func fitWidth(s []byte, f pdftext.Font, size, width float64) []byte {
+	if pdftext.TextWidth(f, size, s) <= width {
 		return s
 	}
-	room := width - textWidth(f, size, []byte{0x85})
+	room := width - pdftext.TextWidth(f, size, []byte{0x85})
 	w, n := 0.0, 0
 	for n < len(s) {
-		cw := float64(glyphWidth(f, s[n])) * size / 1000
+		cw := float64(pdftext.Width(f, s[n])) * size / 1000
 		if w+cw > room {
 			break
 		}

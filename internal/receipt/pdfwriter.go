@@ -88,7 +88,7 @@ func num(v float64) string {
 }
 
 // literal returns WinAnsi bytes as a PDF literal string, escaping '\',
-// '(' and ')'. toWinAnsi never yields other bytes that need escaping.
+// '(' and ')'. pdftext.Encode never yields other bytes that need escaping.
 func literal(b []byte) string {
 	out := make([]byte, 0, len(b)+2)
 	out = append(out, '(')

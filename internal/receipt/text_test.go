@@ -2,6 +2,7 @@ package receipt
 
 import (
 	"encoding/json"
+	"github.com/torg-ekommune/torg/internal/pdftext"
 	"io/fs"
 	"strings"
 	"testing"
@@ -25,29 +26,29 @@ func TestToWinAnsi(t *testing.T) {
 		{"bad\xff\xfe", "bad??"},
 		{"ctl\x01\x7f\u0085", "ctl???"},
 	} {
-		if got := string(toWinAnsi(tc.in)); got != tc.want {
-			t.Errorf("toWinAnsi(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := string(pdftext.Encode(tc.in)); got != tc.want {
+			t.Errorf("pdftext.Encode(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
 func TestGlyphWidths(t *testing.T) {
 	for _, tc := range []struct {
-		f    pdfFont
+		f    pdftext.Font
 		c    byte
 		want int
 	}{
-		{fontRegular, ' ', 278}, {fontRegular, 'A', 667}, {fontRegular, 'i', 222}, {fontRegular, 0xE6, 889}, // æ
-		{fontRegular, 0xF8, 611}, {fontRegular, 0xC5, 667}, {fontRegular, 0x80, 556}, {fontRegular, 0x97, 1000},
-		{fontBold, 'A', 722}, {fontBold, 'i', 278}, {fontBold, 0xD8, 778}, {fontMono, 'W', 600},
+		{pdftext.Regular, ' ', 278}, {pdftext.Regular, 'A', 667}, {pdftext.Regular, 'i', 222}, {pdftext.Regular, 0xE6, 889}, // æ
+		{pdftext.Regular, 0xF8, 611}, {pdftext.Regular, 0xC5, 667}, {pdftext.Regular, 0x80, 556}, {pdftext.Regular, 0x97, 1000},
+		{pdftext.Bold, 'A', 722}, {pdftext.Bold, 'i', 278}, {pdftext.Bold, 0xD8, 778}, {pdftext.Mono, 'W', 600},
 	} {
-		if got := glyphWidth(tc.f, tc.c); got != tc.want {
-			t.Errorf("glyphWidth(%d, %#x) = %d, want %d", tc.f, tc.c, got, tc.want)
+		if got := pdftext.Width(tc.f, tc.c); got != tc.want {
+			t.Errorf("pdftext.Width(%d, %#x) = %d, want %d", tc.f, tc.c, got, tc.want)
 		}
 	}
 	for c := 0x20; c <= 0xFF; c++ {
 		undefined := c == 0x7F || c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D
-		if w := glyphWidth(fontRegular, byte(c)); (w == 0) != undefined {
+		if w := pdftext.Width(pdftext.Regular, byte(c)); (w == 0) != undefined {
 			t.Errorf("Helvetica %#x: width %d", c, w)
 		}
 	}
@@ -62,7 +63,7 @@ func TestWrap(t *testing.T) {
 		return strings.Join(s, "|")
 	}
 	w := func(s string, width float64) string {
-		return str(wrap([]byte(s), fontRegular, 10, width))
+		return str(pdftext.Wrap([]byte(s), pdftext.Regular, 10, width))
 	}
 	// "aaaa" is 4 × 5.56 = 22.24 points at 10 points.
 	for _, tc := range []struct {
@@ -81,11 +82,11 @@ func TestWrap(t *testing.T) {
 		{"x aaaaaaaaaa y", 23, "x|aaaa|aaaa|aa y"},
 	} {
 		if got := w(tc.in, tc.width); got != tc.want {
-			t.Errorf("wrap(%q, %v) = %q, want %q", tc.in, tc.width, got, tc.want)
+			t.Errorf("pdftext.Wrap(%q, %v) = %q, want %q", tc.in, tc.width, got, tc.want)
 		}
 	}
-	for _, l := range wrap([]byte(strings.Repeat("Blåbærsyltetøy ", 100)), fontBold, 10, labelWidth) {
-		if textWidth(fontBold, 10, l) > labelWidth {
+	for _, l := range pdftext.Wrap([]byte(strings.Repeat("Blåbærsyltetøy ", 100)), pdftext.Bold, 10, labelWidth) {
+		if pdftext.TextWidth(pdftext.Bold, 10, l) > labelWidth {
 			t.Errorf("line %q is too wide", l)
 		}
 	}

@@ -1,20 +1,26 @@
-package receipt
+// Package pdftext sets text in the PDF standard fonts (Helvetica,
+// Helvetica-Bold and Courier, which every PDF reader has and which are
+// therefore not embedded): it converts text to their WinAnsiEncoding,
+// measures it with Adobe's published widths and breaks it into lines. The
+// signed receipts and the printed letters use it.
+package pdftext
 
 import (
 	"unicode/utf8"
 )
 
-// pdfFont is one of the three standard fonts the PDF uses.
-type pdfFont int
+// Font is one of the three standard fonts.
+type Font int
 
-// The fonts, in the order of their resource names /F1, /F2, /F3.
+// The fonts; a document that uses them names them /F1, /F2, /F3 in this
+// order by convention.
 const (
-	fontRegular pdfFont = iota // Helvetica
-	fontBold                   // Helvetica-Bold
-	fontMono                   // Courier
+	Regular Font = iota // Helvetica
+	Bold                // Helvetica-Bold
+	Mono                // Courier
 )
 
-// toWinAnsi converts UTF-8 text to WinAnsiEncoding (Windows code page
+// Encode converts UTF-8 text to WinAnsiEncoding (Windows code page
 // 1252 as PDF defines it, ISO 32000-1 Annex D), the encoding the PDF's
 // standard fonts use:
 //
@@ -30,7 +36,7 @@ const (
 //     emoji, control characters, invalid UTF-8 — becomes '?'. This is the
 //     limit of fonts that are not embedded; the signed JSON copy inside the
 //     PDF keeps the exact text.
-func toWinAnsi(s string) []byte {
+func Encode(s string) []byte {
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -172,13 +178,13 @@ func compose(base byte, mark rune) (byte, bool) {
 	return 0, false
 }
 
-// glyphWidth returns the advance width of code c in font f, in 1/1000 em.
-func glyphWidth(f pdfFont, c byte) int {
+// Width returns the advance width of code c in font f, in 1/1000 em.
+func Width(f Font, c byte) int {
 	var table string
 	switch f {
-	case fontMono:
+	case Mono:
 		return 600
-	case fontBold:
+	case Bold:
 		table = helveticaBoldWidths
 	default:
 		table = helveticaWidths
@@ -186,21 +192,21 @@ func glyphWidth(f pdfFont, c byte) int {
 	return int(table[2*int(c)])<<8 | int(table[2*int(c)+1])
 }
 
-// textWidth returns the width of WinAnsi text s in font f at size points.
-func textWidth(f pdfFont, size float64, s []byte) float64 {
+// TextWidth returns the width of WinAnsi text s in font f at size points.
+func TextWidth(f Font, size float64, s []byte) float64 {
 	w := 0
 	for _, c := range s {
-		w += glyphWidth(f, c)
+		w += Width(f, c)
 	}
 	return float64(w) * size / 1000
 }
 
-// wrap breaks WinAnsi text into lines no wider than width: at '\n', and
+// Wrap breaks WinAnsi text into lines no wider than width: at '\n', and
 // between words (at spaces) where a line would get too wide. A word wider
 // than a whole line is broken between characters. Runs of spaces at a
 // break disappear; trailing line breaks are dropped. Empty text gives no
 // lines.
-func wrap(text []byte, f pdfFont, size, width float64) [][]byte {
+func Wrap(text []byte, f Font, size, width float64) [][]byte {
 	for len(text) > 0 && text[len(text)-1] == '\n' {
 		text = text[:len(text)-1]
 	}
@@ -211,13 +217,13 @@ func wrap(text []byte, f pdfFont, size, width float64) [][]byte {
 	for _, para := range splitByte(text, '\n') {
 		var line []byte
 		lineW := 0.0
-		spaceW := textWidth(f, size, []byte{' '})
+		spaceW := TextWidth(f, size, []byte{' '})
 		emitted := false
 		for _, word := range splitByte(para, ' ') {
 			if len(word) == 0 {
 				continue
 			}
-			ww := textWidth(f, size, word)
+			ww := TextWidth(f, size, word)
 			if len(line) > 0 && lineW+spaceW+ww <= width {
 				line = append(append(line, ' '), word...)
 				lineW += spaceW + ww
@@ -233,7 +239,7 @@ func wrap(text []byte, f pdfFont, size, width float64) [][]byte {
 				// line (at least one); the rest starts the next line.
 				start, w := 0, 0.0
 				for i, c := range word {
-					cw := float64(glyphWidth(f, c)) * size / 1000
+					cw := float64(Width(f, c)) * size / 1000
 					if i > start && w+cw > width {
 						lines = append(lines, word[start:i:i])
 						emitted = true

@@ -1,10 +1,16 @@
-package cases
+package pdftext
 
-// Font metrics for the printable letter (letterpdf.go): the advance widths
-// of Helvetica and Helvetica-Bold from Adobe's published AFM metrics, by
-// WinAnsiEncoding code, two bytes big-endian per code, in 1/1000 em. A copy
-// of the tables in package receipt, which keeps its PDF writer unexported.
+// Font metrics for the standard fonts. The widths are those
+// of Adobe's published AFM metrics for Helvetica and Helvetica-Bold (which
+// every PDF reader uses for the standard fonts), laid out by WinAnsiEncoding
+// code. Courier is monospaced: every glyph is 600/1000 em wide.
+//
+// The tables are constant strings rather than slices so that they are
+// read-only and need no initialisation.
 
+// helveticaWidths holds the advance widths of Helvetica, in 1/1000 em, for the
+// 256 codes of WinAnsiEncoding: two bytes, big-endian, per code; 0 for
+// codes WinAnsiEncoding leaves undefined.
 const helveticaWidths = "" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x00
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x10
@@ -23,6 +29,9 @@ const helveticaWidths = "" +
 	"\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x03\x79\x01\xf4\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x01\x16\x01\x16\x01\x16\x01\x16" + // 0xE0
 	"\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x02\x48\x02\x63\x02\x2c\x02\x2c\x02\x2c\x02\x2c\x01\xf4\x02\x2c\x01\xf4" // 0xF0
 
+// helveticaBoldWidths holds the advance widths of Helvetica-Bold, in 1/1000 em, for the
+// 256 codes of WinAnsiEncoding: two bytes, big-endian, per code; 0 for
+// codes WinAnsiEncoding leaves undefined.
 const helveticaBoldWidths = "" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x00
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x10
