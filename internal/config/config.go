@@ -219,7 +219,7 @@ func Register(fs *flag.FlagSet, env func(string) string, d Defaults, serving boo
 			u, err := url.Parse(v)
 			loopback := err == nil && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1")
 			if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && loopback) {
-				errs = append(errs, &Error{Setting: label, Value: v, Accept: "an https URL, e.g. https://svarut.ks.no/api/v2/kontoer/KONTO-ID/forsendelser/"})
+				errs = append(errs, &Error{Setting: label, Value: redact(v), Accept: "an https URL, e.g. https://svarut.ks.no/api/v2/kontoer/KONTO-ID/forsendelser/"})
 			}
 			c.SvarUtURL = v
 		}

@@ -61,6 +61,9 @@ func TestBadSettings(t *testing.T) {
 		{"smtp sender", nil, map[string]string{"TORG_SMTP_FROM": "not an address"}, "--smtp-from / TORG_SMTP_FROM"},
 		{"trusted proxies", []string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "--trusted-proxies / TORG_TRUSTED_PROXIES"},
 		{"sign-in rate", []string{"--signin-rate", "0"}, nil, "--signin-rate / TORG_SIGNIN_RATE"},
+		{"svarut over plain http", []string{"--svarut-url", "http://svarut.example.no/forsendelser/"}, nil, "--svarut-url / TORG_SVARUT_URL"},
+		{"svarut not a URL", nil, map[string]string{"TORG_SVARUT_URL": "svarut"}, "--svarut-url / TORG_SVARUT_URL"},
+		{"svarut with a password in it", []string{"--svarut-url", "ftp://konto:pw@svarut.example.no/"}, nil, "--svarut-url / TORG_SVARUT_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,5 +85,14 @@ func TestTrustedProxies(t *testing.T) {
 	c, err := parse(t, []string{"--trusted-proxies", "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32"}, nil, Defaults{LogFormat: "json", TestIdP: true})
 	if err != nil || len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.0.2.7/32" {
 		t.Errorf("%v %v", c.TrustedProxies, err)
+	}
+}
+
+func TestSvarUtURL(t *testing.T) {
+	for _, u := range []string{"https://svarut.ks.no/api/v2/kontoer/K/forsendelser/", "http://127.0.0.1:9999/svarut/"} {
+		c, err := parse(t, []string{"--svarut-url", u, "--svarut-integration-id", "id"}, nil, Defaults{LogFormat: "json", TestIdP: true})
+		if err != nil || c.SvarUtURL != u || c.SvarUtIntegrationID != "id" {
+			t.Errorf("%s: %+v %v", u, c.SvarUtURL, err)
+		}
 	}
 }
